@@ -1,0 +1,7 @@
+using System.CommandLine;
+using SemiSeg.Cli.Commands;
+
+var root = new RootCommand("SemiSeg: semi-supervised semantic segmentation (U2PL and baselines) on libtorch");
+root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(InfoCommand.Create());
+return root.Parse(args).Invoke();

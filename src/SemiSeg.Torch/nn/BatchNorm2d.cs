@@ -1,0 +1,43 @@
+namespace SemiSeg.Torch.nn;
+
+/// <summary>
+/// Batch normalisation over (N, H, W) per channel (nn.BatchNorm2d). In training it normalises
+/// with the batch statistics and updates running_mean / running_var (unbiased variance) with
+/// the given momentum, or a cumulative average when momentum is null; in eval it uses them.
+/// </summary>
+public sealed class BatchNorm2d : Module<Tensor, Tensor>
+{
+    public long NumFeatures { get; }
+    public double Eps { get; }
+    public double? Momentum { get; }
+    public Tensor Weight { get; }
+    public Tensor Bias { get; }
+    public Tensor RunningMean { get; }
+    public Tensor RunningVar { get; }
+    public Tensor NumBatchesTracked { get; }
+
+    public BatchNorm2d(long numFeatures, double eps = 1e-5, double? momentum = 0.1)
+    {
+        (NumFeatures, Eps, Momentum) = (numFeatures, eps, momentum);
+        Weight = RegisterParameter("weight", Torch.Ones(new[] { numFeatures }));
+        Bias = RegisterParameter("bias", Torch.Zeros(new[] { numFeatures }));
+        RunningMean = RegisterBuffer("running_mean", Torch.Zeros(new[] { numFeatures }));
+        RunningVar = RegisterBuffer("running_var", Torch.Ones(new[] { numFeatures }));
+        NumBatchesTracked = RegisterBuffer("num_batches_tracked", Torch.Zeros(Array.Empty<long>(), ScalarType.Int64));
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Dim != 4) throw new ArgumentException($"BatchNorm2d expects (N, C, H, W) input, got {input}");
+        var momentum = Momentum ?? 0.0;
+        if (Training)
+        {
+            using (Torch.NoGrad()) NumBatchesTracked.AddInPlace(OneLong.Value);
+            // momentum None means a cumulative moving average: weight 1 / batches seen.
+            if (Momentum is null) momentum = 1.0 / NumBatchesTracked.ItemInt();
+        }
+        return F.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, Training, momentum, Eps);
+    }
+
+    private static readonly ThreadLocal<Tensor> OneLong = new(() => Tensor.Scalar(1L).DetachFromDisposeScope());
+}
