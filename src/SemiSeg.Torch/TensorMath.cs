@@ -13,6 +13,11 @@ public sealed partial class Tensor
     public static Tensor operator *(Tensor a, Tensor b) => Aten.MulTensor.Call(a, b);
     public static Tensor operator *(Tensor a, double b) => Aten.MulScalar.Call(a, b);
     public static Tensor operator *(double a, Tensor b) => Aten.MulScalar.Call(b, a);
+    // Integer scalars keep integer tensors integer (PyTorch: long_tensor * 3 stays int64).
+    public static Tensor operator +(Tensor a, long b) => Aten.AddScalar.Call(a, b);
+    public static Tensor operator -(Tensor a, long b) => Aten.SubScalar.Call(a, b);
+    public static Tensor operator *(Tensor a, long b) => Aten.MulScalar.Call(a, b);
+    public static Tensor operator *(long a, Tensor b) => Aten.MulScalar.Call(b, a);
     public static Tensor operator /(Tensor a, Tensor b) => Aten.DivTensor.Call(a, b);
     public static Tensor operator /(Tensor a, double b) => Aten.DivScalar.Call(a, b);
     public static Tensor operator /(double a, Tensor b)
