@@ -20,6 +20,7 @@ internal static class Aten
     internal static readonly Op Log = new("aten::log");
     internal static readonly Op Sqrt = new("aten::sqrt");
     internal static readonly Op Abs = new("aten::abs");
+    internal static readonly Op Reciprocal = new("aten::reciprocal");
     internal static readonly Op PowScalar = new("aten::pow", "Tensor_Scalar");
     internal static readonly Op Matmul = new("aten::matmul");
     internal static readonly Op Mm = new("aten::mm");
@@ -49,6 +50,7 @@ internal static class Aten
     internal static readonly Op Where = new("aten::where", "self");
     internal static readonly Op WhereScalarOther = new("aten::where", "ScalarOther");
     internal static readonly Op WhereScalar = new("aten::where", "Scalar");
+    internal static readonly Op WhereScalarSelf = new("aten::where", "ScalarSelf");
     internal static readonly Op Any = new("aten::any");
     internal static readonly Op All = new("aten::all");
 
@@ -81,6 +83,7 @@ internal static class Aten
     internal static readonly Op Flatten = new("aten::flatten", "using_ints");
     internal static readonly Op Unsqueeze = new("aten::unsqueeze");
     internal static readonly Op Squeeze = new("aten::squeeze", "dim");
+    internal static readonly Op SqueezeAll = new("aten::squeeze");
     internal static readonly Op Expand = new("aten::expand");
     internal static readonly Op Repeat = new("aten::repeat");
     internal static readonly Op Cat = new("aten::cat");
@@ -106,8 +109,13 @@ internal static class Aten
     internal static readonly Op Gather = new("aten::gather");
     internal static readonly Op ScatterSrc = new("aten::scatter", "src");
     internal static readonly Op ScatterValue = new("aten::scatter", "value");
+    internal static readonly Op ScatterSrcInPlace = new("aten::scatter_", "src");
+    internal static readonly Op ScatterValueInPlace = new("aten::scatter_", "value");
+    internal static readonly Op ScatterAdd = new("aten::scatter_add");
+    internal static readonly Op ScatterReduce = new("aten::scatter_reduce", "two");
     internal static readonly Op MaskedSelect = new("aten::masked_select");
     internal static readonly Op MaskedFill = new("aten::masked_fill", "Scalar");
+    internal static readonly Op MaskedFillInPlace = new("aten::masked_fill_", "Scalar");
     internal static readonly Op IndexSelect = new("aten::index_select");
     internal static readonly Op Nonzero = new("aten::nonzero");
     internal static readonly Op OneHot = new("aten::one_hot");
@@ -139,6 +147,7 @@ internal static class Aten
     internal static readonly Op Dropout = new("aten::dropout");
     internal static readonly Op FeatureDropout = new("aten::feature_dropout");
     internal static readonly Op MaxPool2d = new("aten::max_pool2d");
+    internal static readonly Op MaxPool2dWithIndices = new("aten::max_pool2d_with_indices");
     internal static readonly Op AvgPool2d = new("aten::avg_pool2d");
     internal static readonly Op AdaptiveAvgPool2d = new("aten::adaptive_avg_pool2d");
     internal static readonly Op UpsampleBilinear2d = new("aten::upsample_bilinear2d", "vec");

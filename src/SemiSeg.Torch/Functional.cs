@@ -35,6 +35,15 @@ public static class F
         Aten.MaxPool2d.Call(input, new[] { kernelSize, kernelSize }, new[] { stride ?? kernelSize, stride ?? kernelSize },
                             new[] { padding, padding }, new[] { dilation, dilation }, ceilMode);
 
+    /// <summary>Max pooling that also returns the flat (H * W) index of each maximum, as return_indices=True.</summary>
+    public static (Tensor Values, Tensor Indices) MaxPool2dWithIndices(Tensor input, long kernelSize, long? stride = null, long padding = 0,
+                                                                     long dilation = 1, bool ceilMode = false)
+    {
+        var results = Aten.MaxPool2dWithIndices.CallMany(input, new[] { kernelSize, kernelSize }, new[] { stride ?? kernelSize, stride ?? kernelSize },
+                                                         new[] { padding, padding }, new[] { dilation, dilation }, ceilMode);
+        return (results[0], results[1]);
+    }
+
     public static Tensor AvgPool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0) =>
         Aten.AvgPool2d.Call(input, new[] { kernelSize, kernelSize }, new[] { stride ?? kernelSize, stride ?? kernelSize }, new[] { padding, padding });
 
@@ -42,16 +51,34 @@ public static class F
         Aten.AdaptiveAvgPool2d.Call(input, new[] { outputHeight, outputWidth });
 
     /// <summary>Resizes (N, C, H, W) to the given size, as F.interpolate with mode "bilinear" or "nearest".</summary>
-    public static Tensor Interpolate(Tensor input, long height, long width, InterpolationMode mode = InterpolationMode.Bilinear, bool alignCorners = false) =>
-        mode == InterpolationMode.Bilinear
+    public static Tensor Interpolate(Tensor input, long height, long width, InterpolationMode mode = InterpolationMode.Bilinear, bool alignCorners = false)
+    {
+        CheckInterpolation(input, mode, alignCorners);
+        return mode == InterpolationMode.Bilinear
             ? Aten.UpsampleBilinear2d.Call(input, new[] { height, width }, alignCorners, Arg.None)
             : Aten.UpsampleNearest2d.Call(input, new[] { height, width }, Arg.None);
+    }
 
-    /// <summary>Resizes by a scale factor; the output size is floor(size * scale) as in PyTorch.</summary>
-    public static Tensor Interpolate(Tensor input, double scaleFactor, InterpolationMode mode = InterpolationMode.Bilinear, bool alignCorners = false) =>
-        mode == InterpolationMode.Bilinear
+    /// <summary>
+    /// Resizes by a scale factor; the output size is floor(size * scale) as in PyTorch, and
+    /// (without align corners) the sampling grid uses the scale itself, not the rounded size.
+    /// </summary>
+    public static Tensor Interpolate(Tensor input, double scaleFactor, InterpolationMode mode = InterpolationMode.Bilinear, bool alignCorners = false)
+    {
+        CheckInterpolation(input, mode, alignCorners);
+        return mode == InterpolationMode.Bilinear
             ? Aten.UpsampleBilinear2d.Call(input, Arg.None, alignCorners, new[] { scaleFactor, scaleFactor })
             : Aten.UpsampleNearest2d.Call(input, Arg.None, new[] { scaleFactor, scaleFactor });
+    }
+
+    private static void CheckInterpolation(Tensor input, InterpolationMode mode, bool alignCorners)
+    {
+        if (input.Dim != 4)
+            throw new ArgumentException($"Interpolate expects (N, C, H, W) input, got {input}", nameof(input));
+        // PyTorch refuses align_corners for nearest rather than ignoring it.
+        if (alignCorners && mode == InterpolationMode.Nearest)
+            throw new ArgumentException("alignCorners can only be set with bilinear interpolation, not nearest", nameof(alignCorners));
+    }
 
     public static Tensor Softmax(Tensor input, long dim) => Aten.Softmax.Call(input, dim);
     public static Tensor LogSoftmax(Tensor input, long dim) => Aten.LogSoftmax.Call(input, dim);

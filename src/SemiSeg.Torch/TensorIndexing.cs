@@ -28,8 +28,20 @@ public sealed partial class Tensor
     public Tensor Gather(long dim, Tensor index) => Aten.Gather.Call(this, dim, index);
     public Tensor Scatter(long dim, Tensor index, Tensor source) => Aten.ScatterSrc.Call(this, dim, index, source);
     public Tensor Scatter(long dim, Tensor index, double value) => Aten.ScatterValue.Call(this, dim, index, value);
+    /// <summary>x.scatter_(dim, index, src): writes src into this tensor in place.</summary>
+    public Tensor ScatterInPlace(long dim, Tensor index, Tensor source) { Aten.ScatterSrcInPlace.CallInPlace(this, dim, index, source); return this; }
+    public Tensor ScatterInPlace(long dim, Tensor index, double value) { Aten.ScatterValueInPlace.CallInPlace(this, dim, index, value); return this; }
+    /// <summary>Adds source into a copy of this tensor at index along dim; repeated indices accumulate.</summary>
+    public Tensor ScatterAdd(long dim, Tensor index, Tensor source) => Aten.ScatterAdd.Call(this, dim, index, source);
+    /// <summary>
+    /// Reduces source into a copy of this tensor at index along dim, as torch.scatter_reduce:
+    /// reduce is "sum", "prod", "mean", "amax" or "amin"; includeSelf counts this tensor's values.
+    /// </summary>
+    public Tensor ScatterReduce(long dim, Tensor index, Tensor source, string reduce, bool includeSelf = true) =>
+        Aten.ScatterReduce.Call(this, dim, index, source, reduce, ((Arg)includeSelf).Named("include_self"));
     public Tensor MaskedSelect(Tensor mask) => Aten.MaskedSelect.Call(this, mask);
     public Tensor MaskedFill(Tensor mask, double value) => Aten.MaskedFill.Call(this, mask, value);
+    public Tensor MaskedFillInPlace(Tensor mask, double value) { Aten.MaskedFillInPlace.CallInPlace(this, mask, value); return this; }
     public Tensor IndexSelect(long dim, Tensor index) => Aten.IndexSelect.Call(this, dim, index);
     /// <summary>Indices of non-zero elements, shape (N, Dim).</summary>
     public Tensor Nonzero() => Aten.Nonzero.Call(this);

@@ -35,6 +35,7 @@ public sealed partial class Tensor
     public Tensor Log() => Aten.Log.Call(this);
     public Tensor Sqrt() => Aten.Sqrt.Call(this);
     public Tensor Abs() => Aten.Abs.Call(this);
+    public Tensor Reciprocal() => Aten.Reciprocal.Call(this);
     public Tensor Pow(double exponent) => Aten.PowScalar.Call(this, exponent);
     public Tensor Sigmoid() => Aten.Sigmoid.Call(this);
     public Tensor Floor() => Aten.Floor.Call(this);
@@ -80,6 +81,9 @@ public sealed partial class Tensor
     public Tensor Sum(ScalarType? dtype = null) => Aten.Sum.Call(this, Arg.Optional(dtype));
     public Tensor Sum(long[] dims, bool keepDim = false) => Aten.SumDim.Call(this, dims, keepDim);
     public Tensor Sum(long dim, bool keepDim = false) => Aten.SumDim.Call(this, new[] { dim }, keepDim);
+    // Without this overload the literal in Sum(0) converts to ScalarType (C# lets 0 become any
+    // enum) and picks Sum(dtype: UInt8), a whole-tensor sum in uint8, instead of a sum over dim 0.
+    public Tensor Sum(int dim, bool keepDim = false) => Sum((long)dim, keepDim);
     public Tensor Mean() => Aten.Mean.Call(this);
     public Tensor Mean(long[] dims, bool keepDim = false) => Aten.MeanDim.Call(this, dims, keepDim);
     public Tensor Mean(long dim, bool keepDim = false) => Aten.MeanDim.Call(this, new[] { dim }, keepDim);

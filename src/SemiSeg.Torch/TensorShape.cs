@@ -11,6 +11,8 @@ public sealed partial class Tensor
     public Tensor Flatten(long startDim = 0, long endDim = -1) => Aten.Flatten.Call(this, startDim, endDim);
     public Tensor Unsqueeze(long dim) => Aten.Unsqueeze.Call(this, dim);
     public Tensor Squeeze(long dim) => Aten.Squeeze.Call(this, dim);
+    /// <summary>Drops every dimension of size 1.</summary>
+    public Tensor Squeeze() => Aten.SqueezeAll.Call(this);
     public Tensor Expand(params long[] shape) => Aten.Expand.Call(this, shape);
     public Tensor ExpandAs(Tensor other) => Aten.Expand.Call(this, other.Shape);
     public Tensor Repeat(params long[] repeats) => Aten.Repeat.Call(this, repeats);

@@ -56,8 +56,9 @@ public static class Torch
     /// <summary>A random permutation of 0..n-1.</summary>
     public static Tensor Randperm(long n, Generator? generator = null, Device? device = null) =>
         Aten.Randperm.Call(n, generator, ScalarType.Int64, Arg.None, device ?? Device.CPU);
-    public static Tensor Normal(double mean, double std, long[] shape, Generator? generator = null, Device? device = null) =>
-        Aten.NormalFloatFloat.Call(mean, std, shape, generator, ScalarType.Float32, Arg.None, device ?? Device.CPU);
+    public static Tensor Normal(double mean, double std, long[] shape, Generator? generator = null, Device? device = null,
+                                ScalarType dtype = ScalarType.Float32) =>
+        Aten.NormalFloatFloat.Call(mean, std, shape, generator, dtype, Arg.None, device ?? Device.CPU);
     /// <summary>Fills t in place with N(mean, std) samples.</summary>
     public static Tensor NormalInPlace(Tensor t, double mean = 0, double std = 1, Generator? generator = null)
     {
@@ -78,6 +79,7 @@ public static class Torch
     public static Tensor Stack(IEnumerable<Tensor> tensors, long dim = 0) => Aten.Stack.Call(tensors.ToArray(), dim);
     public static Tensor Where(Tensor condition, Tensor x, Tensor y) => Aten.Where.Call(condition, x, y);
     public static Tensor Where(Tensor condition, Tensor x, double y) => Aten.WhereScalarOther.Call(condition, x, y);
+    public static Tensor Where(Tensor condition, double x, Tensor y) => Aten.WhereScalarSelf.Call(condition, x, y);
     public static Tensor Where(Tensor condition, double x, double y) => Aten.WhereScalar.Call(condition, x, y);
     public static Tensor Bincount(Tensor t, Tensor? weights = null, long minLength = 0) => Aten.Bincount.Call(t, weights, minLength);
 }
