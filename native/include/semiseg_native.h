@@ -107,6 +107,8 @@ SS_API ss_value ss_value_bool(bool v);
 SS_API ss_value ss_value_string(const char* s);
 SS_API ss_value ss_value_dict(void);                                  // str keys
 SS_API bool ss_value_dict_set(ss_value dict, const char* key, ss_value v);
+SS_API ss_value ss_value_int_dict(void);                              // int keys (optimizer state)
+SS_API bool ss_value_dict_set_int(ss_value dict, int64_t key, ss_value v);
 SS_API ss_value ss_value_list(void);                                  // generic list
 SS_API bool ss_value_list_append(ss_value list, ss_value v);
 SS_API void ss_value_free(ss_value v);
@@ -115,9 +117,11 @@ SS_API const char* ss_value_type_name(ss_value v);                    // malloc'
 SS_API int64_t ss_value_size(ss_value v);                             // dict / list / tuple
 SS_API char* ss_value_dict_key(ss_value v, int64_t index);            // malloc'd, ss_free; NULL for non-str
 SS_API ss_value ss_value_at(ss_value v, int64_t index);               // dict value / list item
+SS_API ss_value ss_value_dict_key_at(ss_value v, int64_t index);      // a dict's key as a value (str or int)
 SS_API ss_tensor ss_value_to_tensor(ss_value v);
 SS_API bool ss_value_to_int(ss_value v, int64_t* out);
 SS_API bool ss_value_to_double(ss_value v, double* out);
+SS_API bool ss_value_to_bool(ss_value v, bool* out);
 SS_API char* ss_value_to_string(ss_value v);                          // malloc'd, ss_free
 
 // ---- PyTorch files (torch.save / torch.load zip format) --------------------------------

@@ -36,7 +36,24 @@ ss_value ss_value_dict(void) {
 
 bool ss_value_dict_set(ss_value dict, const char* key, ss_value v) {
   SS_GUARD(false, {
-    value(dict).toGenericDict().insert_or_assign(std::string(key), value(v));
+    auto d = value(dict).toGenericDict();
+    if (d.keyType()->kind() != c10::TypeKind::StringType)
+      throw std::invalid_argument("dictionary has " + d.keyType()->str() + " keys, not str");
+    d.insert_or_assign(std::string(key), value(v));
+    return true;
+  })
+}
+
+ss_value ss_value_int_dict(void) {
+  SS_GUARD(nullptr, { return make(c10::impl::GenericDict(c10::IntType::get(), c10::AnyType::get())); })
+}
+
+bool ss_value_dict_set_int(ss_value dict, int64_t key, ss_value v) {
+  SS_GUARD(false, {
+    auto d = value(dict).toGenericDict();
+    if (d.keyType()->kind() != c10::TypeKind::IntType)
+      throw std::invalid_argument("dictionary has " + d.keyType()->str() + " keys, not int");
+    d.insert_or_assign(key, value(v));
     return true;
   })
 }
@@ -94,6 +111,16 @@ char* ss_value_dict_key(ss_value v, int64_t index) {
   })
 }
 
+ss_value ss_value_dict_key_at(ss_value v, int64_t index) {
+  SS_GUARD(nullptr, {
+    auto dict = value(v).toGenericDict();
+    if (index < 0 || index >= static_cast<int64_t>(dict.size())) throw std::out_of_range("dictionary index out of range");
+    auto it = dict.begin();
+    std::advance(it, index);
+    return make(it->key());
+  })
+}
+
 ss_value ss_value_at(ss_value v, int64_t index) {
   SS_GUARD(nullptr, {
     const c10::IValue& x = value(v);
@@ -122,6 +149,13 @@ bool ss_value_to_double(ss_value v, double* out) {
   SS_GUARD(false, {
     const c10::IValue& x = value(v);
     *out = x.isInt() ? static_cast<double>(x.toInt()) : x.toDouble();
+    return true;
+  })
+}
+
+bool ss_value_to_bool(ss_value v, bool* out) {
+  SS_GUARD(false, {
+    *out = value(v).toBool();
     return true;
   })
 }

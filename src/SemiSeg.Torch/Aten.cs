@@ -93,6 +93,7 @@ internal static class Aten
     internal static readonly Op Chunk = new("aten::chunk");
     internal static readonly Op Flip = new("aten::flip");
     internal static readonly Op Clone = new("aten::clone");
+    internal static readonly Op AsStrided = new("aten::as_strided");
     internal static readonly Op Detach = new("aten::detach");
     internal static readonly Op ToDtype = new("aten::to", "dtype");
     internal static readonly Op ToDevice = new("aten::to", "device");

@@ -61,6 +61,23 @@ public sealed partial class Tensor : IDisposable
     /// <summary>A second handle to the same tensor (shares storage and autograd identity).</summary>
     public Tensor Alias() => new(TorchException.Check(NativeMethods.ss_tensor_alias(Handle)));
 
+    /// <summary>
+    /// Makes this object refer to <paramref name="replacement"/>'s data, keeping requires_grad, as
+    /// PyTorch's param.data = replacement (module.to() keeps each parameter's identity this way, so
+    /// layers and optimizers holding this Tensor see the new data). The replacement's handle moves
+    /// here and <paramref name="replacement"/> is left disposed.
+    /// </summary>
+    internal void TakeDataFrom(Tensor replacement)
+    {
+        var requiresGrad = RequiresGrad;
+        var moved = replacement.Handle;
+        replacement.handle = IntPtr.Zero;
+        GC.SuppressFinalize(replacement);
+        NativeMethods.ss_tensor_free(Handle);
+        handle = moved;
+        RequiresGrad = requiresGrad;
+    }
+
     // ---- metadata
 
     public ScalarType Dtype => (ScalarType)CheckInt(NativeMethods.ss_tensor_dtype(Handle));

@@ -64,6 +64,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr ss_value_string(string s);
     [LibraryImport(Library)] internal static partial IntPtr ss_value_dict();
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_value_dict_set(IntPtr dict, string key, IntPtr v);
+    [LibraryImport(Library)] internal static partial IntPtr ss_value_int_dict();
+    [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_value_dict_set_int(IntPtr dict, long key, IntPtr v);
     [LibraryImport(Library)] internal static partial IntPtr ss_value_list();
     [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_value_list_append(IntPtr list, IntPtr v);
     [LibraryImport(Library)] internal static partial void ss_value_free(IntPtr v);
@@ -72,9 +74,11 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial long ss_value_size(IntPtr v);
     [LibraryImport(Library)] internal static partial IntPtr ss_value_dict_key(IntPtr v, long index);
     [LibraryImport(Library)] internal static partial IntPtr ss_value_at(IntPtr v, long index);
+    [LibraryImport(Library)] internal static partial IntPtr ss_value_dict_key_at(IntPtr v, long index);
     [LibraryImport(Library)] internal static partial IntPtr ss_value_to_tensor(IntPtr v);
     [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_value_to_int(IntPtr v, out long value);
     [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_value_to_double(IntPtr v, out double value);
+    [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_value_to_bool(IntPtr v, [MarshalAs(UnmanagedType.U1)] out bool value);
     [LibraryImport(Library)] internal static partial IntPtr ss_value_to_string(IntPtr v);
 
     // ---- files

@@ -6,7 +6,7 @@ namespace SemiSeg.Torch.nn;
 /// "bn.running_mean"), so weights move between the two unchanged. A module owns its tensors:
 /// they leave any dispose scope when registered and are freed by <see cref="Dispose"/>.
 /// </summary>
-public abstract class Module : IDisposable
+public abstract partial class Module : IDisposable
 {
     private readonly List<(string Name, Tensor? Tensor)> parameters = new();
     private readonly List<(string Name, Tensor? Tensor)> buffers = new();
@@ -116,26 +116,31 @@ public abstract class Module : IDisposable
         foreach (var p in Parameters()) p.Grad = null;
     }
 
-    /// <summary>Moves parameters and buffers to a device in place.</summary>
-    public Module To(Device device)
+    /// <summary>
+    /// Moves parameters and buffers to a device. As PyTorch's module.to(), each keeps its identity:
+    /// the Tensor objects held by layers and optimizers now refer to the moved data.
+    /// </summary>
+    public Module To(Device device) =>
+        Convert(t => t.Device.Type != device.Type || (device.Index >= 0 && t.Device.Index != device.Index), t => t.To(device));
+
+    /// <summary>
+    /// Converts the floating-point parameters and buffers to <paramref name="dtype"/> (module.double(),
+    /// module.to(torch.float16)); integer buffers such as num_batches_tracked stay as they are.
+    /// </summary>
+    public Module To(ScalarType dtype)
     {
-        foreach (var (_, module) in NamedModules())
-        {
-            Replace(module.parameters, t => { var moved = t.Detach().To(device).DetachFromDisposeScope(); moved.RequiresGrad = t.RequiresGrad; return moved; });
-            Replace(module.buffers, t => t.To(device).DetachFromDisposeScope());
-        }
-        return this;
+        if (!dtype.IsFloatingPoint()) throw new ArgumentException($"a module converts to a floating-point type, not {dtype}", nameof(dtype));
+        return Convert(t => t.Dtype.IsFloatingPoint() && t.Dtype != dtype, t => t.To(dtype));
     }
 
-    private static void Replace(List<(string Name, Tensor? Tensor)> list, Func<Tensor, Tensor> convert)
+    private Module Convert(Func<Tensor, bool> needed, Func<Tensor, Tensor> convert)
     {
-        for (var k = 0; k < list.Count; k++)
-        {
-            if (list[k].Tensor is not { } old) continue;
-            var updated = convert(old);
-            list[k] = (list[k].Name, updated);
-            old.Dispose();
-        }
+        using var scope = Torch.NewDisposeScope();
+        using var noGrad = Torch.NoGrad();
+        foreach (var (_, module) in NamedModules())
+            foreach (var (_, t) in module.parameters.Concat(module.buffers))
+                if (t is not null && needed(t)) t.TakeDataFrom(convert(t.Detach()));
+        return this;
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";

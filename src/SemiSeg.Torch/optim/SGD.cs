@@ -1,35 +1,20 @@
 namespace SemiSeg.Torch.optim;
 
-/// <summary>A set of parameters sharing one learning rate and weight decay (a PyTorch param group).</summary>
-public sealed class ParamGroup
-{
-    public ParamGroup(IEnumerable<Tensor> parameters, double lr, double? weightDecay = null)
-    {
-        Parameters = parameters.ToList();
-        LearningRate = InitialLearningRate = lr;
-        WeightDecay = weightDecay;
-    }
-
-    public IReadOnlyList<Tensor> Parameters { get; }
-    public double LearningRate { get; set; }
-    /// <summary>The learning rate the group started with; schedules scale from it.</summary>
-    public double InitialLearningRate { get; }
-    /// <summary>Null takes the optimizer's weight decay.</summary>
-    public double? WeightDecay { get; }
-}
-
 /// <summary>
 /// Stochastic gradient descent with momentum and weight decay, step for step as torch.optim.SGD
 /// (dampening 0, nesterov off): g = grad + wd * p; buf = momentum * buf + g (buf = g at the
 /// first step); p -= lr * buf. Momentum buffers belong to the optimizer and are freed with it.
 /// </summary>
-public sealed class SGD : IDisposable
+public sealed partial class SGD : IDisposable
 {
     private readonly Dictionary<Tensor, Tensor> momentumBuffers = new(ReferenceEqualityComparer.Instance);
 
     public SGD(IEnumerable<ParamGroup> groups, double momentum = 0, double weightDecay = 0)
     {
         Groups = groups.ToList();
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var p in Groups.SelectMany(g => g.Parameters))
+            if (!seen.Add(p)) throw new ArgumentException($"a parameter appears in more than one param group: {p}");
         if (momentum < 0) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be >= 0");
         if (weightDecay < 0) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be >= 0");
         Momentum = momentum;
@@ -77,11 +62,16 @@ public sealed class SGD : IDisposable
     /// <summary>The momentum buffer of a parameter, or null before its first step (for checkpoints).</summary>
     public Tensor? MomentumBuffer(Tensor parameter) => momentumBuffers.GetValueOrDefault(parameter);
 
-    /// <summary>Installs a momentum buffer (a copy is kept), as when resuming from a checkpoint.</summary>
+    /// <summary>Installs a momentum buffer (a copy in the parameter's dtype and device), as when resuming from a checkpoint.</summary>
     public void SetMomentumBuffer(Tensor parameter, Tensor buffer)
     {
+        if (!buffer.Shape.SequenceEqual(parameter.Shape))
+            throw new ArgumentException($"a momentum buffer of shape [{string.Join(", ", buffer.Shape)}] does not fit a parameter of shape [{string.Join(", ", parameter.Shape)}]");
+        using var scope = Torch.NewDisposeScope();
+        using var noGrad = Torch.NoGrad();
+        var copy = buffer.Detach().To(parameter.Device, parameter.Dtype).Clone().DetachFromDisposeScope();
         if (momentumBuffers.Remove(parameter, out var old)) old.Dispose();
-        using (Torch.NoGrad()) momentumBuffers[parameter] = buffer.Detach().Clone().DetachFromDisposeScope();
+        momentumBuffers[parameter] = copy;
     }
 
     public void Dispose()
