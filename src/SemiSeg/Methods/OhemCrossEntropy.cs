@@ -4,8 +4,9 @@ using Torch = global::SemiSeg.Torch.Torch;
 
 /// <summary>
 /// Online hard example mining cross-entropy (U2PL appendix A uses OHEM on Cityscapes), as the
-/// official OhemCrossEntropy2dTensor that the U2PL Cityscapes config selects (criterion.type: ohem, thresh 0.7, min_kept 100000): pixels whose
-/// softmax probability of their true class is above a threshold are dropped, where the threshold is
+/// official OhemCrossEntropy2dTensor that the U2PL Cityscapes config selects (criterion.type: ohem,
+/// thresh 0.7, min_kept 100000): pixels whose softmax probability of their true class is above a
+/// threshold are dropped, where the threshold is
 /// max(thresh, the min_kept-th smallest such probability over the batch). When fewer than
 /// min_kept pixels are labelled, or min_kept is 0, nothing is dropped. The mean is over the pixels kept.
 /// Computed without a host round-trip: the branches become tensor selections.
