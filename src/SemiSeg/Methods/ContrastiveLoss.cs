@@ -1,0 +1,134 @@
+namespace SemiSeg.Methods;
+
+using Torch = global::SemiSeg.Torch.Torch;
+
+/// <summary>
+/// The contrastive loss on unreliable pseudo-labels of U2PL (Eq. 4, 9-12, 16; Algorithm 1),
+/// following the official compute_contra_memobank_loss:
+/// <list type="number">
+/// <item>Anchor candidates of class c (Eq. 9-11): student representations of pixels whose label or
+/// pseudo-label is c, that are in the low mask (labelled, or unlabelled with low entropy) and whose
+/// teacher probability of c exceeds delta_p (current_class_threshold).</item>
+/// <item>Positive (Eq. 12): the mean teacher representation over the low-mask pixels of class c
+/// (the official centre, without the delta_p condition), or its momentum prototype (anchor_ema).</item>
+/// <item>Negatives (Eq. 13-16): teacher representations chosen by <see cref="ProbabilityRankNegatives"/>,
+/// pushed into the class's FIFO queue of the <see cref="CategoryMemoryBank"/> for every class, then
+/// sampled from it (or, without a bank, from this batch's negatives only: Table 6).</item>
+/// <item>For every class present in the low mask: num_queries anchors and num_queries x num_negatives
+/// negatives drawn with replacement from <c>generator</c>, and the InfoNCE term of Eq. 4 with cosine
+/// similarity and temperature tau (or the binary term of Eq. A1). The loss is the sum over classes
+/// divided by the number of classes present, times loss_weight; 0 (with the graph kept) when at most
+/// one class is present. A class without anchors or negatives adds nothing but still counts.</item>
+/// </list>
+/// Class counts are read to the host once per call to steer the per-class loop; features are
+/// gathered by flat pixel index, so the per-class work is a few index selects and one batched matmul.
+/// </summary>
+public sealed class ContrastiveLoss
+{
+    public ContrastiveLoss(ContrastiveOptions options, int numClasses)
+    {
+        Options = options.Validate(numClasses);
+        NumClasses = numClasses;
+    }
+
+    public ContrastiveOptions Options { get; }
+    public int NumClasses { get; }
+
+    /// <summary>
+    /// The weighted loss (0-dim). <paramref name="bank"/> is required when use_memory_bank is on;
+    /// <paramref name="prototypes"/> when anchor_ema is on, with the global <paramref name="iteration"/>.
+    /// <paramref name="generator"/> must be a CPU generator; its draws are made in the official order.
+    /// </summary>
+    public Tensor Compute(ContrastiveInputs inputs, CategoryMemoryBank? bank, Generator generator, ClassPrototypes? prototypes = null, long iteration = 0)
+    {
+        var (student, teacher, probabilities, targets) = inputs;
+        CheckShapes(student, teacher, probabilities, targets);
+        if (Options.UseMemoryBank && bank is null) throw new ArgumentException($"{ContrastiveOptions.Section}.use_memory_bank is on but no memory bank was given");
+        if (Options.AnchorEma && prototypes is null) throw new ArgumentException($"{ContrastiveOptions.Section}.anchor_ema is on but no prototypes were given");
+
+        using var scope = Torch.NewDisposeScope();
+        var featureDim = student.Size(1);
+        // Pixels flattened in (b, y, x) order, the order rep[mask] lists them in the official code.
+        var studentPixels = student.Permute(0, 2, 3, 1).Reshape(-1, featureDim);          // (P, D), with gradients
+        Tensor teacherPixels, centres;
+        Tensor[] anchorPixels, negativePixels;
+        long[] lowCounts;
+        using (Torch.NoGrad())
+        {
+            teacherPixels = teacher.Detach().Permute(0, 2, 3, 1).Reshape(-1, featureDim);  // (P, D)
+            var lowValid = targets.OneHot.Bool() & targets.LowMask.Unsqueeze(1);            // (B, C, h, w)
+            var anchorMask = lowValid & probabilities.Gt(Options.CurrentClassThreshold);
+            var negatives = ProbabilityRankNegatives.Mask(probabilities, targets, Options.LowRank, Options.HighRank,
+                                                           Options.CurrentClassNegativeThreshold, Options.NegativeRule);
+            var lowByClass = PerClass(lowValid);                                            // (C, P)
+            var counts = lowByClass.Sum(1);
+            lowCounts = counts.ToArray<long>();                                             // one read steers the class loop
+            // Eq. 12 centres of all classes at once: the mean teacher feature over each class's low-mask pixels.
+            centres = lowByClass.Float().Mm(teacherPixels) / counts.ClampMin(1).Unsqueeze(1).Float();   // (C, D)
+            anchorPixels = Rows(PerClass(anchorMask));
+            negativePixels = Rows(PerClass(negatives));
+        }
+
+        // Algorithm 1 lines 13-15: every class's negatives enter its queue before any is sampled.
+        var batchNegatives = new Tensor[NumClasses];
+        using (Torch.NoGrad())
+        {
+            for (var c = 0; c < NumClasses; c++)
+            {
+                batchNegatives[c] = teacherPixels.IndexSelect(0, negativePixels[c]);
+                if (Options.UseMemoryBank) bank!.Enqueue(c, batchNegatives[c]);
+            }
+        }
+
+        var present = Enumerable.Range(0, NumClasses).Where(c => lowCounts[c] > 0).ToList();
+        var loss = student.Sum() * 0.0;                            // keeps the graph when nothing contributes
+        if (present.Count <= 1) return scope.MoveToOuter(loss);
+
+        var queries = (long)Options.NumQueries;
+        var negativesPerQuery = (long)Options.NumNegatives;
+        foreach (var c in present)
+        {
+            var candidates = anchorPixels[c].Size(0);
+            var pool = Options.UseMemoryBank ? bank!.Count(c) : batchNegatives[c].Size(0);
+            if (candidates == 0 || pool == 0) continue;
+
+            var draw = Torch.Randint(0, candidates, new[] { queries }, generator).To(student.Device);
+            var anchors = studentPixels.IndexSelect(0, anchorPixels[c].IndexSelect(0, draw));    // (M, D)
+
+            Tensor negativeFeatures, positive;
+            using (Torch.NoGrad())
+            {
+                var sampled = Options.UseMemoryBank
+                    ? bank!.Sample(c, queries * negativesPerQuery, generator)
+                    : batchNegatives[c].IndexSelect(0, Torch.Randint(0, pool, new[] { queries * negativesPerQuery }, generator).To(student.Device));
+                negativeFeatures = sampled.To(student.Device).Reshape(queries, negativesPerQuery, featureDim);
+                positive = centres.Select(0, c);                                                   // (D)
+                if (Options.AnchorEma) positive = prototypes!.Update(c, positive, iteration);
+            }
+            var term = Options.Binary
+                ? BinaryNegativeLoss.Compute(anchors, positive, negativeFeatures, Options.Temperature)
+                : InfoNceLoss.Compute(anchors, positive, negativeFeatures, Options.Temperature);
+            loss = loss + term;
+        }
+        return scope.MoveToOuter(loss / present.Count * Options.LossWeight);
+    }
+
+    // (B, C, h, w) -> (C, P) with pixels in (b, y, x) order.
+    private Tensor PerClass(Tensor mask) => mask.Permute(1, 0, 2, 3).Reshape(NumClasses, -1);
+
+    // The flat pixel indices of each class's true entries, ascending.
+    private Tensor[] Rows(Tensor byClass) =>
+        Enumerable.Range(0, NumClasses).Select(c => byClass.Select(0, c).Nonzero().Squeeze(1)).ToArray();
+
+    private void CheckShapes(Tensor student, Tensor teacher, Tensor probabilities, ContrastiveTargets targets)
+    {
+        var s = student.Shape;
+        var p = probabilities.Shape;
+        if (s.Length != 4 || !s.SequenceEqual(teacher.Shape))
+            throw new ArgumentException($"student [{string.Join(", ", s)}] and teacher [{string.Join(", ", teacher.Shape)}] representations must both be (B, D, h, w)");
+        if (p.Length != 4 || p[0] != s[0] || p[1] != NumClasses || p[2] != s[2] || p[3] != s[3])
+            throw new ArgumentException($"teacher probabilities [{string.Join(", ", p)}] must be (B, {NumClasses}, h, w) at the representations' resolution [{string.Join(", ", s)}]");
+        if (!targets.LowMask.Shape.SequenceEqual(new[] { s[0], s[2], s[3] }))
+            throw new ArgumentException($"contrastive targets [{string.Join(", ", targets.LowMask.Shape)}] must be (B, h, w) = ({s[0]}, {s[2]}, {s[3]})");
+    }
+}
