@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using SemiSeg.Data;
+
+namespace SemiSeg.Cli.Commands;
+
+/// <summary>
+/// `semiseg data ...`: build FashionScenes, convert Cityscapes label ids to train ids, make
+/// labelled/unlabelled splits, and benchmark the loader.
+/// </summary>
+internal static class DataCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("data", "Prepare datasets: FashionScenes, Cityscapes train ids, splits, loader benchmark");
+        command.Subcommands.Add(FashionScenesCommand());
+        command.Subcommands.Add(CityscapesTrainIdsCommand());
+        command.Subcommands.Add(SplitCommand());
+        command.Subcommands.Add(DataBenchCommand.Create());
+        return command;
+    }
+
+    private static Command FashionScenesCommand()
+    {
+        var defaults = new FashionScenesOptions();
+        var output = new Option<string>("--out") { Description = "output folder", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "random seed (same seed, same bytes)", DefaultValueFactory = _ => 0 };
+        var size = new Option<int>("--size") { Description = "canvas side in pixels", DefaultValueFactory = _ => defaults.Size };
+        var train = new Option<int>("--train") { Description = "training scenes", DefaultValueFactory = _ => defaults.TrainScenes };
+        var val = new Option<int>("--val") { Description = "validation scenes", DefaultValueFactory = _ => defaults.ValScenes };
+        var source = new Option<string>("--fashion-mnist") { Description = "folder with Fashion-MNIST's *.gz idx files", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
+        var command = new Command("fashion-scenes", "Build the FashionScenes segmentation benchmark from Fashion-MNIST garments")
+            { output, seed, size, train, val, source };
+        command.SetAction(result =>
+        {
+            var options = new FashionScenesOptions
+            {
+                Seed = result.GetValue(seed), Size = result.GetValue(size),
+                TrainScenes = result.GetValue(train), ValScenes = result.GetValue(val),
+            };
+            var directory = result.GetValue(source)!;
+            return Run(() =>
+            {
+                var report = FashionScenes.Build(result.GetValue(output)!, options,
+                    FashionMnist.Load(train: true, directory), FashionMnist.Load(train: false, directory));
+                Console.WriteLine(report.Describe());
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{options.TrainScenes + options.ValScenes} scenes in {report.Seconds:F2} s ({report.ScenesPerSecond:F0} scenes/s) -> {result.GetValue(output)}"));
+            });
+        });
+        return command;
+    }
+
+    private static Command CityscapesTrainIdsCommand()
+    {
+        var root = new Option<string>("--root") { Description = "Cityscapes folder holding gtFine/", Required = true };
+        var overwrite = new Option<bool>("--overwrite") { Description = "rewrite existing *_gtFine_labelTrainIds.png" };
+        var command = new Command("cityscapes-trainids", "Write *_gtFine_labelTrainIds.png (19 classes, 255 ignore) beside every *_gtFine_labelIds.png")
+            { root, overwrite };
+        command.SetAction(result => Run(() =>
+        {
+            var written = CityscapesLabelIds.ConvertTree(result.GetValue(root)!, result.GetValue(overwrite));
+            Console.WriteLine($"wrote {written} train-id label images");
+        }));
+        return command;
+    }
+
+    private static Command SplitCommand()
+    {
+        var list = new Option<string>("--list") { Description = "split file with every training entry (one per line)", Required = true };
+        var output = new Option<string>("--out") { Description = "folder for labeled.txt and unlabeled.txt", Required = true };
+        var fraction = new Option<string?>("--fraction") { Description = "labelled fraction: 1/16, 1/8, 1/4, 1/2, 0.3 or full" };
+        var count = new Option<int?>("--count") { Description = "labelled count (instead of --fraction)" };
+        var seed = new Option<ulong>("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
+        var command = new Command("split", "Make a labelled/unlabelled partition of a training list") { list, output, fraction, count, seed };
+        command.SetAction(result => Run(() =>
+        {
+            var entries = SplitFile.Read(result.GetValue(list)!);
+            var n = result.GetValue(count);
+            var f = result.GetValue(fraction);
+            if ((n is null) == (f is null)) throw new ArgumentException("give exactly one of --fraction and --count");
+            var partition = n is int c
+                ? SplitGenerator.ByCount(entries, c, result.GetValue(seed))
+                : SplitGenerator.ByFraction(entries, SplitGenerator.ParseFraction(f!), result.GetValue(seed));
+            SplitFile.WritePartition(result.GetValue(output)!, partition);
+            Console.WriteLine($"{partition.Labelled.Count} labelled, {partition.Unlabelled.Count} unlabelled -> {result.GetValue(output)}");
+        }));
+        return command;
+    }
+
+    /// <summary>Runs an action, turning bad input into one line on stderr and exit code 1.</summary>
+    internal static int Run(Action action)
+    {
+        try
+        {
+            action();
+            return 0;
+        }
+        catch (Exception e) when (e is DatasetException or ArgumentException or FormatException or IOException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}
