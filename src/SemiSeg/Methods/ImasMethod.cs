@@ -1,0 +1,129 @@
+using SemiSeg.Models;
+using SemiSeg.Torch.Serialization;
+
+namespace SemiSeg.Methods;
+
+/// <summary>
+/// iMAS (Zhao et al., CVPR 2023), as its train_semi.py does it (see docs/imas.md): a per-image
+/// score from the agreement of teacher and student on the weak view, weighted by each model's
+/// share of confident pixels; the strong view mixed with the weak one by the score; CutMix of weak
+/// views triggered with the batch-mean score, pairing easy with hard images; the unsupervised
+/// cross-entropy on confident teacher pseudo-labels weighted per image by the score; an EMA
+/// teacher over parameters and buffers.
+/// </summary>
+public sealed class ImasMethod : ISegmentationMethod
+{
+    private readonly SupervisedCriterion criterion;
+    private readonly ImasOptions options;
+    private readonly EmaTeacher ema;
+    private readonly Generator generator;
+
+    public ImasMethod(SupervisedCriterion criterion, ImasOptions options, ulong seed)
+    {
+        this.criterion = criterion;
+        this.options = options.Validate();
+        ema = new EmaTeacher(options.Ema);
+        generator = new Generator(seed);
+    }
+
+    public string Name => "imas";
+    public bool UsesUnlabeled => true;
+    public bool UsesTeacher => true;
+    public bool UsesStrongImages => options.StrongAug;
+
+    public StepLosses Step(StepInput input, TrainingModels models)
+    {
+        var teacher = models.RequireTeacher();
+        var weak = input.UnlabeledImages ?? throw new ArgumentException("imas needs unlabelled images");
+        var (height, width) = (input.Height, input.Width);
+        var labeledCount = input.Labels.Size(0);
+        var unlabeledCount = weak.Size(0);
+
+        // 1-3: both models on the weak view (eval mode, no gradients): scores and pseudo-labels.
+        Tensor scores, pseudoLabels, confidence;
+        using (Torch.Torch.NoGrad())
+        {
+            models.Student.Eval();
+            teacher.Eval();
+            using var studentWeak = models.Student.Forward(weak);
+            using var teacherWeak = teacher.Forward(weak);
+            var studentLogits = Upsample.ToLabels(studentWeak.Prediction, height, width);
+            var teacherLogits = Upsample.ToLabels(teacherWeak.Prediction, height, width);
+            scores = ImasHardness.Score(studentLogits, teacherLogits, options.Threshold, options.FlagUsingV1,
+                                        options.FlagCalIouWeighted, options.FlagCalIouIgnoreBg);
+            var source = options.FlagEmaPseudo ? teacherLogits : studentLogits;
+            (confidence, pseudoLabels) = F.Softmax(source, 1).Max(1);
+        }
+        models.Student.Train();
+
+        // 4: the strong view, blended with the weak one by the score.
+        var strong = options.StrongAug && input.StrongImages is { } strongImages
+            ? ImasAugmentation.MixStrongWithWeak(strongImages, weak, scores, options.FlagAugsMixupByHard, generator)
+            : null;
+
+        // 5: CutMix of weak views, triggered by the batch-mean score, easy paired with hard.
+        (Tensor Images, Tensor Labels, Tensor Confidence)? mixed = null;
+        if (options.UseCutmix)
+        {
+            var probability = options.FlagCmixTriggerByHard ? scores.Mean().Item() : options.UseCutmixTriggerProb;
+            if (ImasAugmentation.Triggered(probability, generator))
+            {
+                var partners = options.FlagCmixTriggerByHard ? ImasAugmentation.EasyHardPartners(scores)
+                    : Torch.Torch.Cat(new[] { Torch.Torch.Arange(1, unlabeledCount), Torch.Torch.Zeros(new long[] { 1 }, ScalarType.Int64) });
+                var randomScale = options.FlagMappingRandom ? scores.Mean().Item() : (double?)null;
+                mixed = ImasAugmentation.CutMix(weak, pseudoLabels, confidence, partners, options.UseCutmixRange, generator, randomScale);
+            }
+        }
+
+        // 6: one student forward over labelled, strong and cut-mixed images.
+        var parts = new List<Tensor> { input.LabeledImages };
+        if (strong is not null) parts.Add(strong);
+        if (mixed is { } m) parts.Add(m.Images);
+        var output = models.Student.Forward(Torch.Torch.Cat(parts));
+        var supervised = SupervisedStep.Loss(criterion, output, input.Labels, labeledCount);
+
+        // 7: the unsupervised loss on each view, averaged when both exist.
+        var weights = options.FlagHardnessWeightedLoss ? scores : null;
+        var unsupTerms = new List<Tensor>();
+        var offset = labeledCount;
+        if (strong is not null)
+        {
+            var logits = Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width);
+            unsupTerms.Add(ImasUnsupervisedLoss.Compute(logits, pseudoLabels, confidence, options.Threshold, weights, options.LossWeight));
+            offset += unlabeledCount;
+        }
+        if (mixed is { } mix)
+        {
+            var logits = Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width);
+            unsupTerms.Add(ImasUnsupervisedLoss.Compute(logits, mix.Labels, mix.Confidence, options.Threshold, weights, options.LossWeight));
+        }
+        var unsup = unsupTerms.Count switch
+        {
+            0 => Torch.Torch.Zeros(Array.Empty<long>()),
+            1 => unsupTerms[0],
+            _ => (unsupTerms[0] + unsupTerms[1]) / 2.0,
+        };
+        return new StepLosses(supervised + unsup, new[] { ("sup", supervised), ("unsup", unsup), ("score", scores.Mean()) });
+    }
+
+    public void AfterOptimizerStep(StepInput input, TrainingModels models)
+    {
+        if (!ema.UpdatesAfterStep(input.Epoch)) return;
+        ema.Update(models.RequireTeacher(), models.Student, ema.DecayAt(input.Iteration, input.Epoch, input.StepsPerEpoch));
+    }
+
+    public SegmentationModel ModelToEvaluate(int epoch, TrainingModels models) => models.RequireTeacher();
+
+    public void SaveState(TorchDict checkpoint)
+    {
+        using var state = generator.GetState();
+        checkpoint.Set("method_generator", TorchValue.FromTensor(state));
+    }
+
+    public void LoadState(TorchDict checkpoint)
+    {
+        if (checkpoint.ContainsKey("method_generator")) generator.SetState(checkpoint.GetTensor("method_generator"));
+    }
+
+    public void Dispose() => generator.Dispose();
+}

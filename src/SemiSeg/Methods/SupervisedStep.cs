@@ -1,0 +1,19 @@
+using SemiSeg.Models;
+
+namespace SemiSeg.Methods;
+
+/// <summary>The supervised part every method shares: student forward on labelled images and the supervised criterion.</summary>
+internal static class SupervisedStep
+{
+    /// <summary>Cross-entropy (or OHEM) of upsampled logits against labels, plus the weighted auxiliary loss when the head is on.</summary>
+    public static Tensor Loss(SupervisedCriterion criterion, SegmentationOutput output, Tensor labels, long count)
+    {
+        var (height, width) = (labels.Size(1), labels.Size(2));
+        var prediction = Upsample.ToLabels(Rows(output.Prediction, count), height, width);
+        var auxiliary = criterion.UsesAux && output.Auxiliary is { } aux ? Upsample.ToLabels(Rows(aux, count), height, width) : null;
+        return criterion.Compute(prediction, labels, auxiliary);
+    }
+
+    /// <summary>The first rows of a batch (labelled images come first when batches are joined).</summary>
+    public static Tensor Rows(Tensor t, long count) => t.Size(0) == count ? t : t.Narrow(0, 0, count);
+}
