@@ -38,16 +38,20 @@ internal static class DataBenchCommand
             var busy = TimeSpan.FromMilliseconds(result.GetValue(stepMs));
             var clock = Stopwatch.StartNew();
             var samples = 0;
+            var afterFirst = TimeSpan.Zero;
             foreach (var b in loader.Epoch(0).Take(wanted))
             {
                 using (var tensors = b.ToTensors()) samples += b.Size;
+                if (samples == b.Size) afterFirst = clock.Elapsed;   // the first batch includes start-up (threads, JIT)
                 var until = Stopwatch.GetTimestamp() + (long)(busy.TotalSeconds * Stopwatch.Frequency);
                 while (Stopwatch.GetTimestamp() < until) Thread.SpinWait(64);
             }
-            var seconds = clock.Elapsed.TotalSeconds;
+            var steady = (clock.Elapsed - afterFirst).TotalSeconds;
+            var waits = loader.Stats.WaitPerBatch.Skip(1).Order().ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"workers={options.Workers} batch={options.BatchSize} crop={result.GetValue(crop)} step_ms={busy.TotalMilliseconds} strong={result.GetValue(strong)}: " +
-                $"{samples} samples in {seconds:F2} s = {samples / seconds:F0} samples/s; {loader.Stats}"));
+                $"{(samples - options.BatchSize) / steady:F0} samples/s after the first batch; data wait per step mean {waits.Average() * 1000:F2} ms, " +
+                $"median {waits[waits.Length / 2] * 1000:F2} ms, p95 {waits[(int)(0.95 * (waits.Length - 1))] * 1000:F2} ms; first batch {loader.Stats.WaitPerBatch[0] * 1000:F0} ms"));
         }));
         return command;
     }

@@ -17,6 +17,24 @@ internal static class DataCommand
         command.Subcommands.Add(CityscapesTrainIdsCommand());
         command.Subcommands.Add(SplitCommand());
         command.Subcommands.Add(DataBenchCommand.Create());
+        command.Subcommands.Add(PreviewCommand());
+        return command;
+    }
+
+    private static Command PreviewCommand()
+    {
+        var root = new Option<string>("--root") { Description = "folder dataset (e.g. a FashionScenes build)", Required = true };
+        var split = new Option<string?>("--split") { Description = "split file (default: every image)" };
+        var output = new Option<string>("--out") { Description = "PNG to write", Required = true };
+        var count = new Option<int>("--count") { Description = "samples to show", DefaultValueFactory = _ => 8 };
+        var command = new Command("preview", "Write a PNG sheet of images above their coloured labels") { root, split, output, count };
+        command.SetAction(result => Run(() =>
+        {
+            var dataset = FolderDataset.Open(result.GetValue(root)!, result.GetValue(split));
+            var indices = Enumerable.Range(0, Math.Min(result.GetValue(count), dataset.Count)).ToArray();
+            SemiSeg.Torch.ImageFile.Write(result.GetValue(output)!, DatasetPreview.Render(dataset, indices));
+            Console.WriteLine($"{indices.Length} samples -> {result.GetValue(output)}");
+        }));
         return command;
     }
 

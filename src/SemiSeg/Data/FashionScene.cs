@@ -54,7 +54,7 @@ public static class FashionScene
 
     private static void Paste(ByteImage image, ByteImage label, FashionMnist pool, PastedGarment garment, double[] color, FashionScenesOptions options)
     {
-        var glyph = new ByteImage(FashionMnist.GlyphSize, FashionMnist.GlyphSize, 1, pool.Glyph(garment.Source).ToArray());
+        var glyph = new ByteImage(FashionMnist.GlyphSize, FashionMnist.GlyphSize, 1, Stretch(pool.Glyph(garment.Source)));
         if (garment.Side != FashionMnist.GlyphSize) glyph = ImageFile.Resize(glyph, garment.Side, garment.Side, bilinear: true);
         int size = image.Width, lo = options.BandThreshold, hi = options.CoverThreshold;
         for (var gy = 0; gy < garment.Side; gy++)
@@ -76,5 +76,20 @@ public static class FashionScene
                 label.Pixels[y * size + x] = g >= hi ? (byte)garment.Class : LabelImage.IgnoreIndex;
             }
         }
+    }
+
+    /// <summary>
+    /// Scales a glyph so its 95th-percentile garment pixel becomes 255. Dark garments (Fashion-MNIST
+    /// has many) would otherwise fall mostly between the thresholds and be pasted half-transparent
+    /// and labelled ignore; after stretching the thresholds mean the same for every garment.
+    /// </summary>
+    public static byte[] Stretch(ReadOnlySpan<byte> glyph)
+    {
+        var values = glyph.ToArray().Where(v => v > 0).Order().ToArray();
+        var result = glyph.ToArray();
+        if (values.Length == 0) return result;
+        var reference = Math.Max((int)values[(int)(0.95 * (values.Length - 1))], 1);
+        for (var i = 0; i < result.Length; i++) result[i] = (byte)Math.Min(255, result[i] * 255 / reference);
+        return result;
     }
 }

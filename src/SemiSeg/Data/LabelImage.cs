@@ -17,7 +17,7 @@ public static class LabelImage
         ImageHeader.CheckComplete(path);
         ByteImage raw;
         try { raw = ImageFile.Read(path, ImageReadMode.Unchanged); }
-        catch (TorchException e) { throw new DatasetException(path, "unreadable or truncated label image (could not be decoded)", e); }
+        catch (TorchException e) { throw new DatasetException(path, $"unreadable or truncated label image ({e.Message.Replace(path + ": ", "")})", e); }
         if (raw.Channels == 1) return raw;
         if (!allowPaletteColors)
             throw new DatasetException(path, $"label image has {raw.Channels} channels; expected one channel of class indices");

@@ -106,7 +106,7 @@ public sealed class SegmentationDataset
     {
         ImageHeader.CheckComplete(path);
         try { return ImageFile.Read(path, ImageReadMode.Color); }
-        catch (TorchException e) { throw new DatasetException(path, "unreadable or truncated image (could not be decoded)", e); }
+        catch (TorchException e) { throw new DatasetException(path, $"unreadable or truncated image ({e.Message.Replace(path + ": ", "")})", e); }
     }
 
     public override string ToString() => $"{Name}: {Count} samples, {NumClasses} classes ({Root})";

@@ -158,4 +158,14 @@ public class AugmentationTests
         for (var i = 0; i < flat.Pixels.Length; i++) flat.Pixels[i] = (byte)mean[i % 3];
         Assert.Equal(flat.Pixels, GaussianBlur.Apply(flat, mean).Pixels);
     }
+
+    [Fact]
+    public void U2plBlurKernelMatchesScipysDefinition()
+    {
+        // Written by tools/u2pl_blur_kernel.py (scipy's gaussian_filter rebuilt with numpy).
+        var expected = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "u2pl", "blur_kernel.txt"))
+                           .Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var k = GaussianBlur.Kernel1D;
+        for (var i = 0; i < 25; i++) Assert.Equal(expected[i], k[i / 5] * k[i % 5], 12);
+    }
 }

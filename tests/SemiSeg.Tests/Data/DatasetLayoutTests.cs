@@ -95,4 +95,15 @@ public class DatasetLayoutTests
         Assert.Null(dataset.Samples[0].LabelPath);
         Assert.All(dataset.Read(0).Label.Pixels, v => Assert.Equal(255, v));
     }
+
+    [Fact]
+    public void VocSplitLinesMayGiveImageAndLabelPaths()
+    {
+        using var temp = new TempDirectory();
+        var (root, labels) = DataFixtures.WriteVoc(temp.Path, count: 2);
+        File.WriteAllText(temp.Combine("pairs.txt"), "JPEGImages/2007_000001.jpg SegmentationClass/2007_000001.png\n");
+        var dataset = VocDataset.Open(root, temp.Combine("pairs.txt"));
+        Assert.Equal("2007_000001", dataset.Samples[0].Id);
+        Assert.Equal(labels["2007_000001"].Pixels, dataset.Read(0).Label.Pixels);
+    }
 }
