@@ -49,6 +49,9 @@ public sealed class ConfigNode
 
     private YamlMappingNode Map => node as YamlMappingNode ?? throw Error(Path, "expected a mapping");
 
+    /// <summary>The underlying YAML mapping, for readers that walk a section themselves.</summary>
+    public YamlMappingNode Mapping => Map;
+
     private string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
     public bool Has(string key) => Map.Children.ContainsKey(new YamlScalarNode(key));

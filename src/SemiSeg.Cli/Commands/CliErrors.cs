@@ -1,0 +1,27 @@
+using SemiSeg.Config;
+using SemiSeg.Data;
+using SemiSeg.Torch;
+using SemiSeg.Training;
+
+namespace SemiSeg.Cli.Commands;
+
+/// <summary>Turns the errors a user can cause (bad config, bad data, bad files) into one clear line and exit code 1.</summary>
+internal static class CliErrors
+{
+    public static int Run(Action action)
+    {
+        try
+        {
+            action();
+            return 0;
+        }
+        catch (Exception e) when (e is ConfigException or SemiSeg.ConfigException or DatasetException or FileNotFoundException
+                                       or InvalidDataException or InvalidOperationException or ArgumentException
+                                       or TrainingDivergedException or TorchException or IOException
+                                       or SemiSeg.Methods.MethodOptionException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

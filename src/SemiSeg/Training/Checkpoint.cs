@@ -1,0 +1,57 @@
+using SemiSeg.Methods;
+using SemiSeg.Torch.optim;
+using SemiSeg.Torch.Serialization;
+
+namespace SemiSeg.Training;
+
+/// <summary>
+/// A training checkpoint in PyTorch's .pth format with the official U2PL keys (epoch = epochs
+/// finished, model_state, teacher_state, optimizer_state, best_miou) plus what an exact resume needs:
+/// the step, the best epoch, libtorch's default generator (dropout), the method's state (memory bank,
+/// its generator) and the resolved config. Written atomically: a crash leaves the previous file.
+/// </summary>
+public static class Checkpoint
+{
+    public const string Last = "ckpt.pth";
+    public const string Best = "ckpt_best.pth";
+
+    public sealed record Position(int EpochsDone, long Step, double BestMeanIoU, int BestEpoch);
+
+    public static void Save(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, Position position, ExperimentConfig config)
+    {
+        using var scope = Torch.Torch.NewDisposeScope();
+        using var checkpoint = new TorchDict();
+        checkpoint.Set("epoch", position.EpochsDone);
+        checkpoint.Set("step", position.Step);
+        checkpoint.Set("best_miou", position.BestMeanIoU);
+        checkpoint.Set("best_epoch", position.BestEpoch);
+        checkpoint.Set("method", method.Name);
+        checkpoint.Set("model_state", TorchDict.FromTensors(models.Student.StateDict()));
+        if (models.Teacher is { } teacher) checkpoint.Set("teacher_state", TorchDict.FromTensors(teacher.StateDict()));
+        checkpoint.Set("optimizer_state", optimizer.StateDict());
+        using (var generator = Generator.Default())
+        using (var rng = generator.GetState())
+            checkpoint.Set("torch_rng_state", TorchValue.FromTensor(rng));
+        method.SaveState(checkpoint);
+        checkpoint.Set("config", config.ResolvedYaml);
+        checkpoint.Set("config_dir", config.Directory);
+        TorchFile.Save(path, checkpoint);
+    }
+
+    /// <summary>Restores everything <see cref="Save"/> wrote into live objects; returns where the run stood.</summary>
+    public static Position Restore(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method)
+    {
+        using var scope = Torch.Torch.NewDisposeScope();
+        using var checkpoint = TorchFile.LoadDict(path);
+        var saved = checkpoint.ContainsKey("method") ? checkpoint.GetString("method") : "?";
+        if (saved != method.Name)
+            throw new InvalidDataException($"{path}: checkpoint of method '{saved}', but the config trains '{method.Name}'");
+        models.Student.LoadStateDict(checkpoint.GetDict("model_state").ToTensors());
+        if (models.Teacher is { } teacher) teacher.LoadStateDict(checkpoint.GetDict("teacher_state").ToTensors());
+        optimizer.LoadStateDict(checkpoint.GetDict("optimizer_state"));
+        using (var generator = Generator.Default()) generator.SetState(checkpoint.GetTensor("torch_rng_state"));
+        method.LoadState(checkpoint);
+        return new Position((int)checkpoint.GetInt("epoch"), checkpoint.GetInt("step"),
+                            checkpoint.GetDouble("best_miou"), (int)checkpoint.GetInt("best_epoch"));
+    }
+}

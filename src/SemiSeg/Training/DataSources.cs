@@ -1,0 +1,78 @@
+using SemiSeg.Data;
+
+namespace SemiSeg.Training;
+
+/// <summary>The datasets and loaders a config describes: labelled, unlabelled (semi-supervised methods) and validation.</summary>
+public sealed class DataSources
+{
+    public required SegmentationDataset Labeled { get; init; }
+    public SegmentationDataset? Unlabeled { get; init; }
+    public required SegmentationDataset Validation { get; init; }
+    public required SegmentationTransform TrainTransform { get; init; }
+    public required SegmentationTransform ValTransform { get; init; }
+    public IReadOnlyList<string> ClassNames => Labeled.ClassNames;
+
+    public static DataSources Open(DataConfig config, bool unlabeled)
+    {
+        var labeledOptions = new DatasetOptions();
+        return new DataSources
+        {
+            Labeled = OpenSplit(config, config.TrainRoot, config.LabeledList, labeledOptions),
+            // Unlabelled images need no label file (a present one is not read for training).
+            Unlabeled = unlabeled ? OpenSplit(config, config.TrainRoot, config.UnlabeledList, labeledOptions with { LabelsRequired = false }) : null,
+            Validation = OpenSplit(config, config.ValRoot, config.ValList, labeledOptions),
+            TrainTransform = new SegmentationTransform(config.TrainAugmentation),
+            ValTransform = new SegmentationTransform(config.ValAugmentation with { IntensityOps = 0 }),
+        };
+    }
+
+    public static SegmentationDataset OpenSplit(DataConfig config, string root, string list, DatasetOptions options)
+    {
+        if (!File.Exists(list)) throw new DatasetException(list, "split file not found");
+        return config.Type switch
+        {
+            "pascal_semi" or "pascal" => VocDataset.Open(root, list, options),
+            "cityscapes_semi" or "cityscapes" => CityscapesDataset.Open(root, list, options),
+            _ => FolderDataset.Open(root, list, options, config.ClassNamesFile),
+        };
+    }
+
+    /// <summary>The training stream: labelled and unlabelled paced together, or labelled alone.</summary>
+    public ITrainingStream TrainingStream(DataConfig config, ulong seed, bool strongUnlabeled)
+    {
+        var options = new LoaderOptions { BatchSize = config.BatchSize, Workers = config.Workers, Prefetch = config.Prefetch, Seed = seed };
+        return Unlabeled is null
+            ? new SupervisedStream(new PrefetchLoader(Labeled, TrainTransform, options with { DropLast = true }))
+            : new SemiSupervisedStream(new SemiSupervisedLoader(Labeled, Unlabeled, TrainTransform, options, strongUnlabeled));
+    }
+
+    public PrefetchLoader ValidationLoader(DataConfig config) =>
+        new(Validation, ValTransform, new LoaderOptions
+        {
+            BatchSize = config.ValMode == "center" ? config.ValBatchSize : 1,
+            Workers = config.Workers, Prefetch = config.Prefetch, Shuffle = false, DropLast = false,
+        });
+}
+
+/// <summary>Batches of one epoch: labelled, and unlabelled when the method uses them.</summary>
+public interface ITrainingStream
+{
+    int StepsPerEpoch { get; }
+    /// <summary>Seconds the training thread has waited for batches so far.</summary>
+    double TotalWaitSeconds { get; }
+    IEnumerable<(SampleBatch Labeled, SampleBatch? Unlabeled)> Epoch(int epoch);
+}
+
+internal sealed class SupervisedStream(PrefetchLoader loader) : ITrainingStream
+{
+    public int StepsPerEpoch => loader.BatchesPerEpoch;
+    public double TotalWaitSeconds => loader.Stats.TotalWaitSeconds;
+    public IEnumerable<(SampleBatch Labeled, SampleBatch? Unlabeled)> Epoch(int epoch) => loader.Epoch(epoch).Select(b => (b, (SampleBatch?)null));
+}
+
+internal sealed class SemiSupervisedStream(SemiSupervisedLoader loader) : ITrainingStream
+{
+    public int StepsPerEpoch => loader.StepsPerEpoch;
+    public double TotalWaitSeconds => loader.Labelled.Stats.TotalWaitSeconds + loader.Unlabelled.Stats.TotalWaitSeconds;
+    public IEnumerable<(SampleBatch Labeled, SampleBatch? Unlabeled)> Epoch(int epoch) => loader.Epoch(epoch).Select(p => (p.Labelled, (SampleBatch?)p.Unlabelled));
+}

@@ -1,0 +1,105 @@
+using SemiSeg.Config;
+using SemiSeg.Methods;
+
+namespace SemiSeg.Training;
+
+/// <summary>
+/// Reads the method-specific option records (criterion, trainer.unsupervised, trainer.contrastive,
+/// iMAS's keys) from a config with the official key names; each record validates its values and
+/// names the key in its errors.
+/// </summary>
+internal static class MethodConfigReader
+{
+    public static SupervisedCriterionOptions Criterion(ConfigNode root, double auxWeight)
+    {
+        var c = root.Section("criterion");
+        var kwargs = c.Section("kwargs");
+        var d = new SupervisedCriterionOptions();
+        return new SupervisedCriterionOptions
+        {
+            Type = c.Choice("type", d.Type, "CELoss", "ohem"),
+            Thresh = kwargs.Double("thresh", d.Thresh, 0, 1),
+            MinKept = kwargs.Int("min_kept", (int)d.MinKept, 0),
+            UseWeight = kwargs.Bool("use_weight", false),
+            AuxWeight = auxWeight,
+        }.Validate();
+    }
+
+    public static UnsupervisedOptions Unsupervised(ConfigNode trainer, string method)
+    {
+        var u = trainer.Section("unsupervised");
+        var d = new UnsupervisedOptions();
+        u.Accept("TTA");
+        var defaultAug = method switch { "u2pl" => d.ApplyAug, "cutmix" => "cutmix", _ => null };
+        var apply = u.String("apply_aug", defaultAug);
+        return new UnsupervisedOptions
+        {
+            DropPercent = u.Double("drop_percent", d.DropPercent, 0, 100),
+            ApplyAug = apply is "" or "none" or "False" or "false" ? null : apply,
+            LossWeight = u.Double("loss_weight", d.LossWeight, 0),
+            // The CutMix baseline mixes every step; U2PL's official step mixes with probability 0.5.
+            AugProbability = u.Double("aug_prob", method == "cutmix" ? 1.0 : d.AugProbability, 0, 1),
+            DynamicPartition = u.Bool("dynamic_partition", d.DynamicPartition),
+        }.Validate();
+    }
+
+    public static ContrastiveOptions? Contrastive(ConfigNode trainer, int numClasses)
+    {
+        if (!trainer.Has("contrastive")) return null;
+        var c = trainer.Section("contrastive");
+        if (!c.Bool("enabled", true)) return null;
+        var d = new ContrastiveOptions();
+        var options = new ContrastiveOptions
+        {
+            NegativeHighEntropy = c.Bool("negative_high_entropy", d.NegativeHighEntropy),
+            NegativeSourceName = c.String("negative_source"),
+            NegativeRuleName = c.String("negative_rule", d.NegativeRuleName)!,
+            LowRank = c.Int("low_rank", d.LowRank),
+            HighRank = c.Int("high_rank", d.HighRank),
+            CurrentClassThreshold = c.Double("current_class_threshold", d.CurrentClassThreshold),
+            CurrentClassNegativeThreshold = c.Double("current_class_negative_threshold", d.CurrentClassNegativeThreshold),
+            UnsupervisedEntropyIgnore = c.Double("unsupervised_entropy_ignore", d.UnsupervisedEntropyIgnore),
+            LowEntropyThreshold = c.Double("low_entropy_threshold", d.LowEntropyThreshold),
+            NumNegatives = c.Int("num_negatives", d.NumNegatives),
+            NumQueries = c.Int("num_queries", d.NumQueries),
+            Temperature = c.Double("temperature", d.Temperature),
+            LossWeight = c.Double("loss_weight", d.LossWeight),
+            Binary = c.Bool("binary", d.Binary),
+            AnchorEma = c.Bool("anchor_ema", d.AnchorEma),
+            UseMemoryBank = c.Bool("use_memory_bank", d.UseMemoryBank),
+            QueueSize = c.Int("queue_size", d.QueueSize),
+            BackgroundQueueSize = c.Int("background_queue_size", d.BackgroundQueueSize),
+        };
+        // settings: paper switches to Table A1's M = 50, N = 256, lambda_c = 0.1.
+        if (c.Choice("settings", "official", "official", "paper") == "paper") options = options.WithPaperSettings();
+        return options.Validate(numClasses);
+    }
+
+    public static ImasOptions Imas(ConfigNode root, double emaDecay, int supOnlyEpoch)
+    {
+        var u = root.Section("trainer").Section("unsupervised");
+        var h = root.Section("dataset").Section("train").Section("hardness_aware");
+        var d = new ImasOptions();
+        var range = u.Doubles("use_cutmix_range", 2);
+        return new ImasOptions
+        {
+            Threshold = u.Double("threshold", d.Threshold, 0, 1),
+            LossWeight = u.Double("loss_weight", d.LossWeight, 0),
+            FlagEmaPseudo = u.Bool("flag_ema_pseudo", d.FlagEmaPseudo),
+            UseCutmix = u.Bool("use_cutmix", d.UseCutmix),
+            UseCutmixBeta = u.Bool("use_cutmix_beta", d.UseCutmixBeta),
+            UseCutmixRange = range ?? d.UseCutmixRange,
+            UseCutmixTriggerProb = u.Double("use_cutmix_trigger_prob", d.UseCutmixTriggerProb, 0, 1),
+            StrongAug = root.Section("dataset").Section("train").Bool("strong_aug", d.StrongAug),
+            FlagUsingV1 = h.Bool("flag_using_v1", d.FlagUsingV1),
+            FlagHardnessWeightedLoss = h.Bool("flag_hardness_weighted_loss", d.FlagHardnessWeightedLoss),
+            FlagCalIouWeighted = h.Bool("flag_cal_iou_weighted", d.FlagCalIouWeighted),
+            FlagCalIouIgnoreBg = h.Bool("flag_cal_iou_ignore_bg", d.FlagCalIouIgnoreBg),
+            FlagCmixTriggerByHard = h.Bool("flag_cmix_trigger_by_hard", d.FlagCmixTriggerByHard),
+            FlagAugsMixupByHard = h.Bool("flag_augs_mixup_by_hard", d.FlagAugsMixupByHard),
+            FlagMappingRandom = h.Bool("flag_mapping_random", d.FlagMappingRandom),
+            FlagMappingGaussian = h.Bool("flag_mapping_gaussian", d.FlagMappingGaussian),
+            Ema = d.Ema with { Decay = emaDecay, SupOnlyEpoch = supOnlyEpoch },
+        }.Validate();
+    }
+}

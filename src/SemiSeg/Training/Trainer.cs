@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SemiSeg.Methods;
+using SemiSeg.Models;
+using SemiSeg.Torch.optim;
+
+namespace SemiSeg.Training;
+
+/// <summary>
+/// Runs a method over epochs: SGD with the backbone at the base learning rate and the heads at
+/// head_lr_times of it, the poly schedule per iteration, evaluation after every epoch (the teacher
+/// after the warm start), checkpoints (last and best) and the run records. Writes into the run
+/// folder: config.yaml, metrics.jsonl, summary.json, ckpt.pth, ckpt_best.pth.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly ExperimentConfig config;
+    private readonly string runDirectory;
+    private readonly ITrainingObserver observer;
+
+    public Trainer(ExperimentConfig config, string runDirectory, ITrainingObserver? observer = null)
+    {
+        this.config = config;
+        this.runDirectory = Path.GetFullPath(runDirectory);
+        this.observer = observer ?? SilentObserver.Instance;
+    }
+
+    public string MetricsPath => Path.Combine(runDirectory, "metrics.jsonl");
+    public string SummaryPath => Path.Combine(runDirectory, "summary.json");
+
+    public RunSummary Run(bool resume = false, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(runDirectory);
+        var lastCheckpoint = Path.Combine(runDirectory, Checkpoint.Last);
+        if (!resume && File.Exists(MetricsPath))
+            throw new InvalidOperationException($"{runDirectory} already holds a run (metrics.jsonl); pass --resume to continue it or choose another --out");
+        if (resume && !File.Exists(lastCheckpoint))
+            throw new FileNotFoundException($"--resume: no checkpoint {lastCheckpoint} to continue from", lastCheckpoint);
+        if (config.Threads > 0) Torch.Torch.NumThreads = config.Threads;
+        Torch.Torch.ManualSeed(config.Seed);
+
+        using var method = MethodRegistry.Create(config);
+        var data = DataSources.Open(config.Data, method.UsesUnlabeled);
+        if (data.ClassNames.Count != config.Net.NumClasses)
+            throw new ArgumentException($"net.num_classes is {config.Net.NumClasses} but the dataset has {data.ClassNames.Count} classes ({string.Join(", ", data.ClassNames)})");
+        using var models = ModelFactory.Build(config, method.UsesTeacher, observer);
+        using var optimizer = new SGD(new[]
+        {
+            new ParamGroup(models.Student.EncoderParameters(), config.Trainer.LearningRate),
+            new ParamGroup(models.Student.HeadParameters(), config.Trainer.LearningRate * config.Trainer.HeadLearningRateTimes),
+        }, config.Trainer.Momentum, config.Trainer.WeightDecay);
+
+        var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages);
+        var validationLoader = data.ValidationLoader(config.Data);
+        var stepsPerEpoch = Math.Min(stream.StepsPerEpoch, config.Trainer.MaxStepsPerEpoch ?? int.MaxValue);
+        var totalSteps = (long)config.Trainer.Epochs * stepsPerEpoch;
+
+        var position = new Checkpoint.Position(0, 0, double.NegativeInfinity, -1);
+        if (resume)
+        {
+            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method);
+            RunRecords.TruncateMetrics(MetricsPath, position.EpochsDone);
+            observer.OnMessage($"resuming from {lastCheckpoint} after epoch {position.EpochsDone - 1}");
+        }
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.yaml"), config.ResolvedYaml);
+        observer.OnStart(new RunPlan(method.Name, config.Trainer.Epochs, position.EpochsDone, stepsPerEpoch, data.Labeled.Count,
+            data.Unlabeled?.Count ?? 0, data.Validation.Count, models.Student.Parameters().Sum(p => p.NumEl), Torch.Torch.NumThreads, runDirectory));
+
+        var clock = Stopwatch.StartNew();
+        var previousSeconds = RunRecords.PreviousTrainSeconds(MetricsPath);
+        for (var epoch = position.EpochsDone; epoch < config.Trainer.Epochs; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            var losses = new LossAverages();
+            var waitBefore = stream.TotalWaitSeconds;
+            var step = 0;
+            foreach (var (labeled, unlabeled) in stream.Epoch(epoch))
+            {
+                if (step >= stepsPerEpoch) break;
+                cancel.ThrowIfCancellationRequested();
+                var iteration = (long)epoch * stepsPerEpoch + step;
+                PolyLR.Apply(optimizer, iteration, totalSteps, config.Trainer.PolyPower);
+                var stepClock = Stopwatch.StartNew();
+                var values = TrainStep(method, models, optimizer, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint);
+                losses.Add(values);
+                observer.OnStep(new StepReport(epoch, step, stepsPerEpoch, iteration, totalSteps, values, optimizer.Groups[0].LearningRate,
+                    stepClock.Elapsed.TotalSeconds, stream.TotalWaitSeconds - waitBefore, clock.Elapsed.TotalSeconds));
+                step++;
+            }
+
+            var evaluated = method.ModelToEvaluate(epoch, models);
+            var result = config.Trainer.EvalOn || epoch == config.Trainer.Epochs - 1
+                ? Validation.Run(evaluated, validationLoader, config.Data, config.Net.NumClasses, config.Device)
+                : null;
+            var miou = result?.MeanIoU ?? double.NaN;
+            var isBest = result is not null && miou > position.BestMeanIoU;
+            position = new Checkpoint.Position(epoch + 1, (long)(epoch + 1) * stepsPerEpoch,
+                                               isBest ? miou : position.BestMeanIoU, isBest ? epoch : position.BestEpoch);
+            var record = new EvaluationRecord(epoch, position.Step, miou, RunRecords.Nullable(result?.IoU ?? Array.Empty<double>()),
+                losses.Averages(), optimizer.Groups[0].LearningRate, evaluated == models.Student ? "student" : "teacher",
+                stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds);
+            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config);
+            if (isBest) File.Copy(lastCheckpoint, Path.Combine(runDirectory, Checkpoint.Best), overwrite: true);
+            AtomicFile.AppendLine(MetricsPath, JsonSerializer.Serialize(record));
+            observer.OnEvaluation(record, isBest);
+            RunRecords.WriteSummary(SummaryPath, config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds);
+        }
+        return RunRecords.ReadSummary(SummaryPath);
+    }
+
+    private IReadOnlyDictionary<string, double> TrainStep(ISegmentationMethod method, TrainingModels models, SGD optimizer,
+        Data.SampleBatch labeled, Data.SampleBatch? unlabeled, int epoch, long iteration, int stepsPerEpoch, string lastCheckpoint)
+    {
+        using var scope = Torch.Torch.NewDisposeScope();
+        var l = labeled.ToTensors(config.Device);
+        var u = unlabeled?.ToTensors(config.Device);
+        models.Student.Train();
+        var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch);
+        var losses = method.Step(input, models);
+        // One host read per step: every logged scalar at once.
+        var values = losses.ReadTerms();
+        if (values.Values.Any(v => !double.IsFinite(v)))
+            throw new TrainingDivergedException(
+                $"non-finite loss at epoch {epoch}, step {iteration} ({string.Join(", ", values.Select(kv => $"{kv.Key}={kv.Value}"))}); " +
+                (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet"));
+        optimizer.ZeroGrad();
+        losses.Total.Backward();
+        optimizer.Step();
+        method.AfterOptimizerStep(input, models);
+        l.Dispose();
+        u?.Dispose();
+        return values;
+    }
+}

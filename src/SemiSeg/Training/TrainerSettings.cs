@@ -1,0 +1,47 @@
+using SemiSeg.Config;
+
+namespace SemiSeg.Training;
+
+/// <summary>
+/// The config's <c>trainer:</c> section outside the method-specific parts: epochs, sup_only_epoch,
+/// eval_on, optimizer (SGD kwargs lr, momentum, weight_decay) and lr_scheduler (poly, power). Ours:
+/// optimizer.head_lr_times (decoder and aux head learning-rate factor; the official code uses 10 on
+/// PASCAL VOC and 1 elsewhere), max_steps_per_epoch (a cap for quick runs), log_every.
+/// </summary>
+public sealed record TrainerSettings
+{
+    public int Epochs { get; init; } = 80;
+    public int SupOnlyEpoch { get; init; } = 1;
+    public bool EvalOn { get; init; } = true;
+    public double LearningRate { get; init; } = 0.001;
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; } = 0.0001;
+    public double HeadLearningRateTimes { get; init; } = 10;
+    public double PolyPower { get; init; } = 0.9;
+    public int? MaxStepsPerEpoch { get; init; }
+
+    internal static TrainerSettings Read(ConfigNode root, DataConfig data)
+    {
+        var t = root.Section("trainer");
+        var optimizer = t.Section("optimizer");
+        optimizer.Choice("type", "SGD", "SGD");
+        var kwargs = optimizer.Section("kwargs");
+        var scheduler = t.Section("lr_scheduler");
+        scheduler.Choice("mode", "poly", "poly");
+        var epochs = t.Int("epochs", 80, 1, 100_000);
+        var settings = new TrainerSettings
+        {
+            Epochs = epochs,
+            SupOnlyEpoch = t.Int("sup_only_epoch", 1, 0, epochs),
+            EvalOn = t.Bool("eval_on", true),
+            LearningRate = kwargs.Double("lr", 0.001, 0, 10),
+            Momentum = kwargs.Double("momentum", 0.9, 0, 1),
+            WeightDecay = kwargs.Double("weight_decay", 0.0001, 0, 1),
+            HeadLearningRateTimes = optimizer.Double("head_lr_times", data.IsPascal ? 10 : 1, 0, 1000),
+            PolyPower = scheduler.Section("kwargs").Double("power", 0.9, 0, 100),
+            MaxStepsPerEpoch = t.Has("max_steps_per_epoch") ? t.Int("max_steps_per_epoch", 0, 1) : null,
+        };
+        if (settings.LearningRate <= 0) throw t.Error("trainer.optimizer.kwargs.lr", "must be positive");
+        return settings;
+    }
+}

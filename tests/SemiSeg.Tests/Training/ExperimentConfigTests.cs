@@ -1,0 +1,50 @@
+using SemiSeg.Config;
+using SemiSeg.Training;
+
+namespace SemiSeg.Tests.Training;
+
+public class ExperimentConfigTests : IClassFixture<TinyFashionRun>
+{
+    private readonly TinyFashionRun tiny;
+
+    public ExperimentConfigTests(TinyFashionRun tiny) => this.tiny = tiny;
+
+    [Fact]
+    public void ReadsTheOfficialKeysAndAppliesOverrides()
+    {
+        var config = ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { "trainer.epochs=7", "trainer.contrastive.temperature=0.2" });
+        Assert.Equal(7, config.Trainer.Epochs);
+        Assert.Equal(0.2, config.Contrastive!.Temperature);
+        Assert.Equal(20, config.Contrastive.HighRank);
+        Assert.Equal(80, config.Unsupervised.DropPercent);
+        Assert.Equal(11, config.Net.NumClasses);
+        Assert.Contains("temperature: 0.2", config.ResolvedYaml);
+    }
+
+    [Theory]
+    [InlineData("trainer.epoch=3", "trainer.epoch")]                          // misspelt key
+    [InlineData("trainer.epochs=ten", "trainer.epochs")]                      // not a number
+    [InlineData("trainer.epochs=0", "trainer.epochs")]                        // out of range
+    [InlineData("method=fixmatch", "method")]                                 // unknown method
+    [InlineData("trainer.unsupervised.drop_percent=120", "drop_percent")]
+    [InlineData("trainer.contrastive.high_rank=2", "high_rank")]              // below low_rank
+    [InlineData("trainer.contrastive.temperature=0", "temperature")]
+    [InlineData("dataset.train.crop.size=[32]", "dataset.train.crop.size")]
+    [InlineData("dataset.ignore_label=0", "dataset.ignore_label")]
+    [InlineData("trainer.unsupervised.apply_aug=mixup", "apply_aug")]
+    [InlineData("criterion.type=focal", "criterion.type")]
+    public void ABadKeyOrValueIsNamedInTheError(string assignment, string named)
+    {
+        var error = Record.Exception(() => ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { assignment }));
+        Assert.NotNull(error);
+        Assert.Contains(named, error!.Message);
+    }
+
+    [Fact]
+    public void AMissingSplitFileIsNamed()
+    {
+        var config = ExperimentConfig.Load(tiny.WriteConfig("suponly"), new[] { "dataset.train.data_list=nowhere/labeled.txt" });
+        var error = Assert.ThrowsAny<Exception>(() => new Trainer(config, tiny.NewRunDirectory()).Run());
+        Assert.Contains("nowhere", error.Message);
+    }
+}

@@ -1,0 +1,124 @@
+using SemiSeg.Torch.Serialization;
+using SemiSeg.Training;
+
+namespace SemiSeg.Tests.Training;
+
+public class TrainerTests : IClassFixture<TinyFashionRun>
+{
+    private readonly TinyFashionRun tiny;
+
+    public TrainerTests(TinyFashionRun tiny) => this.tiny = tiny;
+
+    [Theory]
+    [InlineData("suponly", new[] { "sup" })]
+    [InlineData("mt", new[] { "sup", "unsup" })]
+    [InlineData("cutmix", new[] { "sup", "unsup" })]
+    [InlineData("u2pl", new[] { "sup", "unsup", "contrastive" })]
+    [InlineData("imas", new[] { "sup", "unsup" })]
+    public void EveryMethodTrainsWithFiniteLossesAndMovesTheStudent(string method, string[] terms)
+    {
+        var liveBefore = Tensor.LiveCount;
+        var config = ExperimentConfig.Load(tiny.WriteConfig(method));
+        var run = tiny.NewRunDirectory();
+        var steps = new List<StepReport>();
+        var summary = new Trainer(config, run, new RecordingObserver(steps)).Run();
+
+        Assert.Equal(method, summary.Method);
+        Assert.Equal(4, steps.Count);
+        foreach (var step in steps)
+            foreach (var term in terms.Append("total"))
+                Assert.True(double.IsFinite(step.Losses[term]), $"{method} step {step.Iteration}: {term} = {step.Losses[term]}");
+        // The semi-supervised epoch (the second) really uses the unlabelled images.
+        if (method is "mt" or "cutmix" or "u2pl") Assert.True(steps[^1].Losses["unsup"] > 0, $"{method}: unsup {steps[^1].Losses["unsup"]}");
+        if (method == "u2pl") Assert.True(steps[^1].Losses["contrastive"] > 0, $"contrastive {steps[^1].Losses["contrastive"]}");
+
+        var metrics = RunRecords.ReadMetrics(Path.Combine(run, "metrics.jsonl"));
+        Assert.Equal(new[] { 0, 1 }, metrics.Select(m => m.Epoch));
+        Assert.All(metrics, m => Assert.InRange(m.MeanIoU, 0, 1));
+        Assert.True(File.Exists(Path.Combine(run, "config.yaml")));
+        Assert.InRange(summary.FinalMeanIoU, 0, 1);
+
+        // The student's weights moved away from their initialisation.
+        using var checkpoint = TorchFile.LoadDict(Path.Combine(run, Checkpoint.Last));
+        using var initial = Training.ModelFactory.Build(config, withTeacher: false, SilentObserver.Instance);
+        using var trained = checkpoint.GetDict("model_state");
+        var moved = initial.Student.StateDict().Count(kv => kv.Value.Dtype.IsFloatingPoint()
+            && !TensorsEqual(kv.Value, trained.GetTensor(kv.Key)));
+        Assert.True(moved > 10, $"{method}: only {moved} tensors changed");
+        if (method == "u2pl") Assert.True(checkpoint.ContainsKey("memory_bank"));
+        if (method != "suponly") Assert.True(checkpoint.ContainsKey("teacher_state"));
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.Equal(liveBefore, Tensor.LiveCount);
+    }
+
+    [Fact]
+    public void ResumingAKilledRunEndsWhereAnUninterruptedRunEnds()
+    {
+        var path = tiny.WriteConfig("u2pl");
+        var whole = tiny.NewRunDirectory();
+        new Trainer(ExperimentConfig.Load(path), whole).Run();
+
+        var killed = tiny.NewRunDirectory();
+        using var cancel = new CancellationTokenSource();
+        var stopAfterFirstEpoch = new CancelAfterEvaluation(cancel);
+        Assert.Throws<OperationCanceledException>(() => new Trainer(ExperimentConfig.Load(path), killed, stopAfterFirstEpoch).Run(cancel: cancel.Token));
+        Assert.Single(RunRecords.ReadMetrics(Path.Combine(killed, "metrics.jsonl")));
+        new Trainer(ExperimentConfig.Load(path), killed).Run(resume: true);
+
+        var a = RunRecords.ReadMetrics(Path.Combine(whole, "metrics.jsonl"));
+        var b = RunRecords.ReadMetrics(Path.Combine(killed, "metrics.jsonl"));
+        Assert.Equal(a.Select(r => r.Epoch), b.Select(r => r.Epoch));
+        for (var k = 0; k < a.Count; k++)
+        {
+            Assert.Equal(a[k].MeanIoU, b[k].MeanIoU, 6);
+            foreach (var (name, value) in a[k].Losses) Assert.Equal(value, b[k].Losses[name], 5);
+        }
+        using var ca = TorchFile.LoadDict(Path.Combine(whole, Checkpoint.Last));
+        using var cb = TorchFile.LoadDict(Path.Combine(killed, Checkpoint.Last));
+        using var sa = ca.GetDict("teacher_state");
+        using var sb = cb.GetDict("teacher_state");
+        foreach (var key in sa.Keys)
+        {
+            using var scope = SemiSeg.Torch.Torch.NewDisposeScope();
+            var x = sa.GetTensor(key);
+            if (!x.Dtype.IsFloatingPoint()) continue;
+            Assert.True((x - sb.GetTensor(key)).Abs().Max().Item() < 1e-5, $"teacher {key} differs after resume");
+        }
+    }
+
+    [Fact]
+    public void RefusesToOverwriteAFinishedRunAndToResumeWithoutACheckpoint()
+    {
+        var path = tiny.WriteConfig("suponly");
+        var run = tiny.NewRunDirectory();
+        var fresh = Assert.Throws<FileNotFoundException>(() => new Trainer(ExperimentConfig.Load(path), run).Run(resume: true));
+        Assert.Contains("ckpt.pth", fresh.Message);
+        new Trainer(ExperimentConfig.Load(path), run).Run();
+        var again = Assert.Throws<InvalidOperationException>(() => new Trainer(ExperimentConfig.Load(path), run).Run());
+        Assert.Contains("--resume", again.Message);
+    }
+
+    private static bool TensorsEqual(Tensor a, Tensor b)
+    {
+        using var scope = SemiSeg.Torch.Torch.NewDisposeScope();
+        return (a - b).Abs().Max().Item() == 0;
+    }
+
+    private sealed class RecordingObserver(List<StepReport> steps) : ITrainingObserver
+    {
+        public void OnStart(RunPlan plan) { }
+        public void OnStep(StepReport report) => steps.Add(report);
+        public void OnEvaluation(EvaluationRecord record, bool isBest) { }
+        public void OnMessage(string message) { }
+    }
+
+    private sealed class CancelAfterEvaluation(CancellationTokenSource cancel) : ITrainingObserver
+    {
+        public void OnStart(RunPlan plan) { }
+        public void OnStep(StepReport report) { }
+        public void OnEvaluation(EvaluationRecord record, bool isBest) => cancel.Cancel();
+        public void OnMessage(string message) { }
+    }
+}
