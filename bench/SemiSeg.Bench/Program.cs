@@ -1,15 +1,16 @@
 using SemiSeg.Bench;
 
-// Usage: dotnet SemiSeg.Bench.dll <engine|memory> [options]; see bench/*.sh.
+// Usage: dotnet SemiSeg.Bench.dll <engine|memory|models> [options]; see bench/*.sh.
 return args.FirstOrDefault() switch
 {
     "engine" => EngineBench.Run(args.Skip(1).ToArray()),
     "memory" => MemoryBench.Run(args.Skip(1).ToArray()),
+    "models" => ModelsBench.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SemiSeg.Bench <engine|memory> [options]");
+    Console.Error.WriteLine("usage: SemiSeg.Bench <engine|memory|models> [options]");
     return 2;
 }

@@ -8,4 +8,5 @@ root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
+root.Subcommands.Add(ModelCommand.Create());
 return root.Parse(args).Invoke();

@@ -31,6 +31,10 @@ public sealed class Conv2d : Module<Tensor, Tensor>
         else RegisterAbsentParameter("bias");
     }
 
-    public override Tensor Forward(Tensor input) =>
-        F.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+    public override Tensor Forward(Tensor input)
+    {
+        var output = F.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+        ForwardObserver.Report(this, input, output);
+        return output;
+    }
 }

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using SemiSeg.Models;
+using SemiSeg.Torch;
+using YamlDotNet.RepresentationModel;
+
+namespace SemiSeg.Cli.Commands;
+
+/// <summary>
+/// `semiseg model --config FILE [--json] [--size HxW]`: builds the network a config's net: section
+/// describes and prints its parameters (total and per part), output shapes for the configured crop,
+/// and forward multiply-adds, so a config can be checked before training.
+/// </summary>
+internal static class ModelCommand
+{
+    /// <summary>The crop when neither the config (dataset.train.crop.size) nor --size gives one: U2PL's PASCAL crop.</summary>
+    private const int DefaultCrop = 513;
+
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "U2PL-style config file (YAML) with a net: section", Required = true };
+        var json = new Option<bool>("--json") { Description = "print the summary as JSON" };
+        var size = new Option<string?>("--size") { Description = "input size HxW (or one number for a square); default: the config's train crop" };
+        var command = new Command("model", "Build the configured network and print its parameters, output shapes and forward GFLOPs")
+        {
+            config, json, size,
+        };
+        command.SetAction(result => Run(result.GetValue(config)!.FullName, result.GetValue(json), result.GetValue(size), Console.Out, Console.Error));
+        return command;
+    }
+
+    public static int Run(string configPath, bool json, string? size, TextWriter output, TextWriter errors)
+    {
+        try
+        {
+            var net = NetConfigYaml.Load(configPath);
+            var (height, width) = size is null ? CropSize(configPath) : ParseSize("--size", size);
+            using var generator = new Generator(0);
+            using var model = ModelBuilder.Build(net, generator);
+            var summary = ModelSummary.Measure(model, height, width);
+            output.Write(json ? JsonSerializer.Serialize(summary, JsonOptions) + Environment.NewLine : summary.ToText());
+            return 0;
+        }
+        catch (Exception e) when (e is ConfigException or FileNotFoundException or FormatException)
+        {
+            errors.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>dataset.train.crop.size of the config as (H, W), or the default crop when absent.</summary>
+    private static (long Height, long Width) CropSize(string configPath)
+    {
+        var root = NetConfigYaml.ParseRoot(File.ReadAllText(configPath), configPath);
+        YamlNode? node = root;
+        foreach (var key in new[] { "dataset", "train", "crop", "size" })
+            node = node is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
+        if (node is null) return (DefaultCrop, DefaultCrop);
+        var values = node is YamlSequenceNode s ? s.Children.Select(c => c.ToString()).ToArray() : new[] { node.ToString() };
+        return ParseSize($"{configPath}: dataset.train.crop.size", string.Join("x", values));
+    }
+
+    private static (long Height, long Width) ParseSize(string what, string text)
+    {
+        var parts = text.Split('x', 'X', ',');
+        var numbers = parts.Select(p => long.TryParse(p.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1).ToArray();
+        if (numbers.Length is < 1 or > 2 || numbers.Any(n => n < 0))
+            throw new FormatException($"{what}: expected a size such as 513x513 or [769, 769], got '{text}'");
+        return (numbers[0], numbers[^1]);
+    }
+}
