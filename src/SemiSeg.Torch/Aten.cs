@@ -7,6 +7,7 @@ internal static class Aten
     internal static readonly Op AddTensor = new("aten::add", "Tensor");
     internal static readonly Op AddScalar = new("aten::add", "Scalar");
     internal static readonly Op AddInPlace = new("aten::add_", "Tensor");
+    internal static readonly Op AddScalarInPlace = new("aten::add_", "Scalar");
     internal static readonly Op SubTensor = new("aten::sub", "Tensor");
     internal static readonly Op SubScalar = new("aten::sub", "Scalar");
     internal static readonly Op RsubScalar = new("aten::rsub", "Scalar");

@@ -70,6 +70,8 @@ public sealed partial class Tensor
         else Aten.AddInPlace.CallInPlace(this, other, alpha);
         return this;
     }
+    /// <summary>this += value in place; an integer value keeps integer tensors (counters) integer.</summary>
+    public Tensor AddInPlace(long value) { Aten.AddScalarInPlace.CallInPlace(this, value); return this; }
     public Tensor MulInPlace(double factor) { Aten.MulInPlace.CallInPlace(this, factor); return this; }
     public Tensor CopyInPlace(Tensor source) { Aten.Copy.CallInPlace(this, source); return this; }
     public Tensor ZeroInPlace() { Aten.Zero.CallInPlace(this); return this; }

@@ -1,4 +1,5 @@
 using SemiSeg.Methods;
+using SemiSeg.Torch;
 using SemiSeg.Models;
 using SemiSeg.Torch.Serialization;
 using SemiSeg.Training;

@@ -1,4 +1,3 @@
-using SemiSeg.Config;
 using SemiSeg.Data;
 using SemiSeg.Torch;
 using SemiSeg.Training;
@@ -15,7 +14,7 @@ internal static class CliErrors
             action();
             return 0;
         }
-        catch (Exception e) when (e is ConfigException or SemiSeg.ConfigException or DatasetException or FileNotFoundException
+        catch (Exception e) when (e is SemiSeg.ConfigException or DatasetException or FileNotFoundException
                                        or InvalidDataException or InvalidOperationException or ArgumentException
                                        or TrainingDivergedException or TorchException or IOException
                                        or SemiSeg.Methods.MethodOptionException)

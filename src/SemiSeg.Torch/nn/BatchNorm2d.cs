@@ -36,7 +36,7 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
             var shape = input.Shape;
             if (shape[0] * shape[2] * shape[3] == 1)
                 throw new ArgumentException($"BatchNorm2d in training needs more than one value per channel, got input {input}");
-            using (Torch.NoGrad()) NumBatchesTracked.AddInPlace(OneLong.Value!);
+            using (Torch.NoGrad()) NumBatchesTracked.AddInPlace(1L);
             // momentum None means a cumulative moving average: weight 1 / batches seen.
             if (Momentum is null) momentum = 1.0 / NumBatchesTracked.ItemInt();
         }
@@ -46,5 +46,4 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
     /// <summary>Files from before PyTorch 0.4.1 have no num_batches_tracked; PyTorch then starts it at 0.</summary>
     protected override bool MayBeAbsentFromStateDict(string localName) => localName == "num_batches_tracked";
 
-    private static readonly ThreadLocal<Tensor> OneLong = new(() => Tensor.Scalar(1L).DetachFromDisposeScope());
 }

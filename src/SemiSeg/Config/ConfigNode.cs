@@ -26,14 +26,14 @@ public sealed class ConfigNode
 
     public static ConfigNode Load(string file)
     {
-        if (!File.Exists(file)) throw new ConfigException($"{file}: config file not found");
+        if (!File.Exists(file)) throw new ConfigException("(file)", "config file not found", file);
         try
         {
             return Parse(File.ReadAllText(file), file);
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw new ConfigException($"{file}:{e.Start.Line}: invalid YAML: {e.InnerException?.Message ?? e.Message}");
+            throw new ConfigException($"line {e.Start.Line}", $"invalid YAML: {e.InnerException?.Message ?? e.Message}", file);
         }
     }
 
@@ -43,7 +43,7 @@ public sealed class ConfigNode
         stream.Load(new StringReader(yaml));
         var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : new YamlMappingNode();
         if (root is YamlScalarNode { Value: null or "" }) root = new YamlMappingNode();
-        if (root is not YamlMappingNode) throw new ConfigException($"{source}: the top level must be a mapping of sections");
+        if (root is not YamlMappingNode) throw new ConfigException("(root)", "the top level must be a mapping of sections", source);
         return new ConfigNode(root, "", source, new HashSet<string>());
     }
 
@@ -147,9 +147,16 @@ public sealed class ConfigNode
     }
 
     /// <summary>Marks keys as known but unused (official keys that do not apply here), so they are not reported.</summary>
+    // Keys accepted whole (a section another reader checks) are recorded in the shared read set with this prefix.
+    private const string WholeMarker = "\u0001";
+
     public void Accept(params string[] keys)
     {
-        foreach (var key in keys) read.Add(Child(key));
+        foreach (var key in keys)
+        {
+            read.Add(Child(key));
+            read.Add(WholeMarker + Child(key));
+        }
     }
 
     /// <summary>Throws for every key under this node that no accessor read (typically a misspelling).</summary>
@@ -158,7 +165,7 @@ public sealed class ConfigNode
         var unknown = new List<string>();
         Collect(node, Path, unknown);
         if (unknown.Count > 0)
-            throw new ConfigException($"{Source}: unknown key{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)}");
+            throw new ConfigException(string.Join(", ", unknown), $"unknown key{(unknown.Count > 1 ? "s" : "")} (misspelt, or not a key of this section)", Source);
     }
 
     private void Collect(YamlNode current, string path, List<string> unknown)
@@ -169,7 +176,7 @@ public sealed class ConfigNode
             var key = ((YamlScalarNode)keyNode).Value!;
             var full = path.Length == 0 ? key : $"{path}.{key}";
             if (!read.Contains(full)) unknown.Add($"'{full}' (line {keyNode.Start.Line})");
-            else Collect(value, full, unknown);
+            else if (!read.Contains(WholeMarker + full)) Collect(value, full, unknown);
         }
     }
 
@@ -178,13 +185,13 @@ public sealed class ConfigNode
             : throw Error(Child(key), $"{value.ToString(CultureInfo.InvariantCulture)} is outside [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]", Raw(key));
 
     public ConfigException Error(string path, string message, YamlNode? at = null) =>
-        new($"{Source}{(at is null ? "" : $":{at.Start.Line}")}: {path}: {message}");
+        new(path, message, at is null ? Source : $"{Source}:{at.Start.Line}");
 
     /// <summary>Applies a `key.path=value` override; the value is parsed as YAML (so [1, 2] is a list).</summary>
     public void Set(string assignment)
     {
         var equals = assignment.IndexOf('=');
-        if (equals <= 0) throw new ConfigException($"--set '{assignment}': expected key.path=value");
+        if (equals <= 0) throw new ConfigException($"--set {assignment}", "expected key.path=value");
         var keys = assignment[..equals].Trim().Split('.');
         var valueStream = new YamlStream();
         valueStream.Load(new StringReader(assignment[(equals + 1)..]));

@@ -73,7 +73,7 @@ public sealed record ExperimentConfig
             Trainer = trainer,
             Net = net,
             Criterion = MethodConfigReader.Criterion(root, net.AuxLoss?.LossWeight ?? 0),
-            Unsupervised = method is "imas" ? new UnsupervisedOptions() : MethodConfigReader.Unsupervised(trainerNode, method),
+            Unsupervised = MethodConfigReader.Unsupervised(trainerNode, method),
             Contrastive = method == "u2pl" ? contrastive : null,
             Imas = method == "imas" ? MethodConfigReader.Imas(root, net.EmaDecay, trainer.SupOnlyEpoch) : null,
             Pretrain = string.IsNullOrEmpty(pretrain) ? null : Path.GetFullPath(Path.Combine(directory, pretrain)),
@@ -94,9 +94,9 @@ public sealed record ExperimentConfig
         {
             return NetConfigYaml.FromRoot(root.Mapping);
         }
-        catch (ConfigException e)
+        catch (ConfigException e) when (e.Source is null)
         {
-            throw new ConfigException($"{root.Source}: {e.Message}");
+            throw e.InFile(root.Source);
         }
     }
 }

@@ -39,15 +39,18 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
         Assert.InRange(summary.FinalMeanIoU, 0, 1);
 
         // The student's weights moved away from their initialisation.
-        using var checkpoint = TorchFile.LoadDict(Path.Combine(run, Checkpoint.Last));
-        using var initial = Training.ModelFactory.Build(config, withTeacher: false, SilentObserver.Instance);
-        using var trained = checkpoint.GetDict("model_state");
-        var moved = initial.Student.StateDict().Count(kv => kv.Value.Dtype.IsFloatingPoint()
-            && !TensorsEqual(kv.Value, trained.GetTensor(kv.Key)));
-        Assert.True(moved > 10, $"{method}: only {moved} tensors changed");
-        if (method == "u2pl") Assert.True(checkpoint.ContainsKey("memory_bank"));
-        if (method != "suponly") Assert.True(checkpoint.ContainsKey("teacher_state"));
+        using (var checkpoint = TorchFile.LoadDict(Path.Combine(run, Checkpoint.Last)))
+        using (var initial = SemiSeg.Training.ModelFactory.Build(config, withTeacher: false, SilentObserver.Instance))
+        {
+            var trained = checkpoint.GetDict("model_state");
+            var moved = initial.Student.StateDict().Count(kv => kv.Value.Dtype.IsFloatingPoint()
+                && !TensorsEqual(kv.Value, trained.GetTensor(kv.Key)));
+            Assert.True(moved > 10, $"{method}: only {moved} tensors changed");
+            if (method == "u2pl") Assert.True(checkpoint.ContainsKey("memory_bank"));
+            if (method != "suponly") Assert.True(checkpoint.ContainsKey("teacher_state"));
+        }
 
+        // Every tensor the run created was released (models, optimizer, memory bank, step temporaries).
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Assert.Equal(liveBefore, Tensor.LiveCount);
