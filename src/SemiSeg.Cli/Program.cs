@@ -4,4 +4,5 @@ using SemiSeg.Cli.Commands;
 var root = new RootCommand("SemiSeg: semi-supervised semantic segmentation (U2PL and baselines) on libtorch");
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
 return root.Parse(args).Invoke();
