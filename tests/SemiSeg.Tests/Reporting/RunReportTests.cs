@@ -1,0 +1,121 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using SemiSeg.Reporting;
+
+namespace SemiSeg.Tests.Reporting;
+
+public sealed class RunReportTests
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    /// <summary>A supervised run without unlabelled pictures and a U2PL run with one.</summary>
+    private static string[] TwoRuns(ScratchDirectory dir) => new[]
+    {
+        FakeRun.Write(dir.Combine("runs", "suponly_1-8"), "supervised", 0.4567, 0.4412, new[] { "sup", "total" }, unlabeledScene: false),
+        FakeRun.Write(dir.Combine("runs", "u2pl_1-8"), "u2pl", 0.5210, 0.5105, new[] { "sup", "unsup", "contrastive", "total" }, unlabeledScene: true),
+    };
+
+    [Fact]
+    public void HtmlHoldsTheSummaryNumbersChartsAndEmbeddedPictures()
+    {
+        using var dir = new ScratchDirectory();
+        var output = RunReport.Write(TwoRuns(dir), dir.Combine("out", "report.html"));
+
+        Assert.Equal(dir.Combine("out", "report.html"), output.HtmlPath);
+        Assert.Equal(dir.Combine("out", "report_figures"), output.FiguresDirectory);
+        var html = File.ReadAllText(output.HtmlPath);
+        foreach (var number in new[] { "45.67", "44.12", "52.10", "51.05", "10.2 min", "<td>183</td>", "<td>1281</td>" })
+            Assert.Contains(number, html);
+        Assert.Contains("<td class=\"text\">supervised</td>", html);
+        Assert.Contains("<td class=\"text\">u2pl</td>", html);
+        // Charts inline: mIoU, learning rate, the four loss terms, per-class IoU.
+        Assert.Equal(7, Regex.Matches(html, "<svg ").Count);
+        // Pictures inline: 2 scenes x (image, truth, 2 predictions) + 1 unlabelled scene x 4.
+        Assert.Equal(12, Regex.Matches(html, "src=\"data:image/png;base64,").Count);
+        Assert.Contains("<td>12.5</td>", html);      // alpha_t of the unlabelled scene
+        Assert.Contains("method: u2pl", html);       // its config.yaml
+        Assert.DoesNotContain("src=\"report_figures", html);   // self-contained: figure files are only linked
+    }
+
+    [Fact]
+    public void FigureFilesAreValidSvgWithOnePolylinePerRunAndDecodablePngs()
+    {
+        using var dir = new ScratchDirectory();
+        var output = RunReport.Write(TwoRuns(dir), dir.Combine("report.html"));
+        var names = output.FigureFiles.Select(Path.GetFileName).ToHashSet();
+        foreach (var stem in new[] { "miou", "learning_rate", "loss_sup", "loss_unsup", "loss_contrastive", "loss_total", "per_class_iou" })
+        {
+            Assert.Contains(stem + ".svg", names);
+            Assert.Contains(stem + ".png", names);
+        }
+        Assert.Contains("validation_scenes.png", names);
+        Assert.Contains("unlabeled_2_u2pl_1-8.png", names);
+
+        int Polylines(string stem) => XDocument.Load(Path.Combine(output.FiguresDirectory, stem + ".svg")).Descendants(Svg + "polyline").Count();
+        Assert.Equal(2, Polylines("miou"));
+        Assert.Equal(2, Polylines("loss_sup"));
+        Assert.Equal(1, Polylines("loss_unsup"));   // only U2PL has an unsupervised loss
+        var mIoU = XDocument.Load(Path.Combine(output.FiguresDirectory, "miou.svg")).Descendants(Svg + "polyline").First();
+        Assert.Equal(3, mIoU.Attribute("points")!.Value.Split(' ').Length);   // three evaluations
+        // Three classes for two runs, but "trousers" has no IoU in either: four bars.
+        Assert.Equal(4, XDocument.Load(Path.Combine(output.FiguresDirectory, "per_class_iou.svg"))
+            .Descendants(Svg + "rect").Count(r => (string?)r.Attribute("class") == "bar"));
+
+        var chart = PngFile.Read(Path.Combine(output.FiguresDirectory, "miou.png"));
+        Assert.Equal((720, 360), (chart.Width, chart.Height));
+        Assert.Contains(new Rgb(31, 119, 180), Colors(chart));
+        Assert.Contains(new Rgb(255, 127, 14), Colors(chart));
+    }
+
+    [Fact]
+    public void SceneGridPngHasEachRunsPredictionInPaletteColours()
+    {
+        using var dir = new ScratchDirectory();
+        var output = RunReport.Write(TwoRuns(dir), dir.Combine("report.html"));
+        var grid = PngFile.Read(Path.Combine(output.FiguresDirectory, "validation_scenes.png"));
+        // 6 x 8 scenes are enlarged 12 times to 72 x 96. Columns: image, truth, two runs; rows: two scenes.
+        // Width: gap 6 + row labels ("s1": 14 + 6) + 4 x 96 + 4 gaps; height: header 20 + 6 + 2 x 72 + 2 gaps.
+        Assert.Equal((434, 182), (grid.Width, grid.Height));
+        int Left(int column) => 6 + 20 + column * (96 + 6);
+        const int top = 26;
+        Assert.Equal(new Rgb(50, 60, 200), grid[top + 5 * 12, Left(0) + 3 * 12]);        // picture pixel (5, 3)
+        Assert.Equal(new Rgb(128, 0, 0), grid[top + 2 * 12 + 5, Left(1) + 1 * 12 + 5]);   // truth: shirt
+        Assert.Equal(new Rgb(0, 128, 0), grid[top + 2 * 12 + 5, Left(1) + 6 * 12 + 5]);   // truth: trousers
+        Assert.Equal(new Rgb(0, 0, 0), grid[top + 2 * 12 + 5, Left(2) + 7 * 12 + 5]);     // supervised: background column
+        Assert.Equal(new Rgb(128, 0, 0), grid[top + 72 + 6 + 5, Left(3) + 5]);            // u2pl, second scene
+
+        var panel = PngFile.Read(Path.Combine(output.FiguresDirectory, "unlabeled_2_u2pl_1-8.png"));
+        Assert.Equal(20 + 6 + 72 + 6, panel.Height);
+        Assert.Contains(VisualsWriter.UnreliableColor, Colors(panel));
+        Assert.Contains(new Rgb(253, 231, 37), Colors(panel));
+    }
+
+    [Fact]
+    public void ReportCommandWritesThePageAndFailsCleanlyOnABadDirectory()
+    {
+        using var dir = new ScratchDirectory();
+        var runs = TwoRuns(dir);
+        var html = dir.Combine("cli.html");
+        Assert.Equal(0, Cli("report", runs[0], runs[1], "--out", html));
+        Assert.True(File.Exists(html));
+        Assert.True(File.Exists(dir.Combine("cli_figures", "miou.svg")));
+        Assert.Equal(1, Cli("report", dir.Combine("no-such-run"), "--out", dir.Combine("bad.html")));
+        Assert.False(File.Exists(dir.Combine("bad.html")));
+    }
+
+    /// <summary>Runs the semiseg entry point in-process, as `semiseg ARGS` would.</summary>
+    private static int Cli(params string[] args)
+    {
+        var entry = Assembly.Load("SemiSeg.Cli").EntryPoint!;
+        return (int)entry.Invoke(null, new object[] { args })!;
+    }
+
+    private static HashSet<Rgb> Colors(RgbImage image)
+    {
+        var colors = new HashSet<Rgb>();
+        for (var y = 0; y < image.Height; y++)
+            for (var x = 0; x < image.Width; x++) colors.Add(image[y, x]);
+        return colors;
+    }
+}
