@@ -105,6 +105,7 @@ public sealed class Trainer
             observer.OnEvaluation(record, isBest);
             RunRecords.WriteSummary(SummaryPath, config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds);
         }
+        if (config.Trainer.Epochs > 0) RunVisuals.Write(runDirectory, config, data, models, method, config.Trainer.Epochs - 1);
         return RunRecords.ReadSummary(SummaryPath);
     }
 

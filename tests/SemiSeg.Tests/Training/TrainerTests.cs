@@ -50,6 +50,12 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
             if (method != "suponly") Assert.True(checkpoint.ContainsKey("teacher_state"));
         }
 
+        // The pictures for the report: fixed validation scenes, and U2PL's view of unlabelled scenes.
+        var visuals = Path.Combine(run, "visuals");
+        Assert.True(File.Exists(Path.Combine(visuals, "visuals.json")));
+        Assert.Equal(6, Directory.GetFiles(visuals, "val_*_prediction.png").Length);
+        Assert.Equal(method == "u2pl" ? 2 : 0, Directory.GetFiles(visuals, "unlabeled_*_entropy.png").Length);
+
         // Every tensor the run created was released (models, optimizer, memory bank, step temporaries).
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -89,6 +95,26 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
             if (!x.Dtype.IsFloatingPoint()) continue;
             Assert.True((x - sb.GetTensor(key)).Abs().Max().Item() < 1e-5, $"teacher {key} differs after resume");
         }
+    }
+
+    [Fact]
+    public void TheReportCommandRendersAFinishedRun()
+    {
+        var runs = new[] { "suponly", "u2pl" }.Select(m =>
+        {
+            var run = tiny.NewRunDirectory();
+            new Trainer(ExperimentConfig.Load(tiny.WriteConfig(m)), run).Run();
+            return run;
+        }).ToList();
+        var html = Path.Combine(tiny.Root, "report.html");
+        SemiSeg.Reporting.RunReport.Write(runs, html);
+        var page = File.ReadAllText(html);
+        var u2pl = RunRecords.ReadSummary(Path.Combine(runs[1], "summary.json"));
+        Assert.Contains((u2pl.BestMeanIoU * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), page);
+        Assert.Contains("suponly", page);
+        Assert.Contains("data:image/png;base64,", page);
+        Assert.Contains("<svg", page);
+        Assert.True(Directory.GetFiles(Path.Combine(tiny.Root, "report_figures"), "*.png").Length >= 3);
     }
 
     [Fact]
