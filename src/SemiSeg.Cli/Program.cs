@@ -3,6 +3,7 @@ using SemiSeg.Cli.Commands;
 
 var root = new RootCommand("SemiSeg: semi-supervised semantic segmentation (U2PL and baselines) on libtorch");
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(SmokeCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
