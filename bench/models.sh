@@ -16,7 +16,7 @@ if [[ " $* " == *" --quick "* ]]; then echo "$rows"; exit 0; fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   echo
-  echo "## models: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD)"
+  echo "## models: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" describe --always --dirty)"
   echo
   echo "Machine: $cpu, $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB RAM; libtorch $(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null || echo '?');"
   echo "load average before/after: $load_before / $load_after (other jobs on the machine slow the numbers down)."

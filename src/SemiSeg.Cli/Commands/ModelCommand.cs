@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using SemiSeg.Models;
 using SemiSeg.Torch;
@@ -49,7 +50,12 @@ internal static class ModelCommand
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,   // print "+" in the description, not \u002B
+    };
 
     /// <summary>dataset.train.crop.size of the config as (H, W), or the default crop when absent.</summary>
     private static (long Height, long Width) CropSize(string configPath)

@@ -56,6 +56,7 @@ public class ModelCommandTests
         Assert.True(code == 0, errors);
         var summary = JsonDocument.Parse(output).RootElement;
         Assert.Equal(new long[] { 1, 3, 65, 97 }, ModelFixtures.Longs(summary.GetProperty("input_shape")));
+        Assert.Contains("+ DeepLabv3+ (ASPP 6/12/18 x 8", output);
         var parts = summary.GetProperty("parts").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("parameters").GetInt64());
         Assert.Equal(new[] { "encoder", "decoder", "auxor" }, parts.Keys);
         Assert.Equal(parts.Values.Sum(), summary.GetProperty("parameters").GetInt64());
