@@ -8,7 +8,8 @@ namespace SemiSeg.Torch.Serialization;
 /// A Python pickle machine for the data.pkl that torch.save writes (protocols 2 to 4), small on
 /// purpose: it builds None, bools, ints, floats, strings, bytes, lists, tuples (object?[]) and
 /// dicts (<see cref="Dict"/>), and hands every class reference, call and persistent id to the
-/// caller, who decides which few Python objects it can stand in for. Nothing is ever executed.
+/// caller, who decides which few Python objects it can stand in for; a stand-in that takes a
+/// BUILD state implements <see cref="IStateful"/>. Nothing is ever executed.
 /// </summary>
 internal sealed class PickleReader
 {
@@ -29,6 +30,12 @@ internal sealed class PickleReader
             if (at >= 0) Entries[at] = new(key, value);
             else Entries.Add(new(key, value));
         }
+    }
+
+    /// <summary>A stand-in object whose state comes from a BUILD opcode (Python's __setstate__).</summary>
+    internal interface IStateful
+    {
+        void SetState(object? state);
     }
 
     private readonly byte[] data;
@@ -130,11 +137,19 @@ internal sealed class PickleReader
 
     private void Build(int offset)
     {
-        Pop();  // the object's __dict__ or __setstate__ argument
-        // A state dict's OrderedDict carries _metadata (per-module versions) as an attribute;
-        // the dict's entries are what matter, so the attributes are dropped.
-        if (stack.Count == 0 || stack[^1] is not (Dict or Tensor))
-            throw Bad(offset, $"cannot set the state of {Describe(stack.Count == 0 ? null : stack[^1])}");
+        var state = Pop();  // the object's __dict__ or __setstate__ argument
+        switch (stack.Count == 0 ? null : stack[^1])
+        {
+            case IStateful stateful:
+                stateful.SetState(state);
+                break;
+            // A state dict's OrderedDict carries _metadata (per-module versions) as an attribute;
+            // the dict's entries are what matter, so the attributes are dropped.
+            case Dict or Tensor:
+                break;
+            case var other:
+                throw Bad(offset, $"cannot set the state of {Describe(other)}");
+        }
     }
 
     private void Append(object? item, int offset)
@@ -239,6 +254,7 @@ internal sealed class PickleReader
         null => "None",
         Global g => g.ToString(),
         Dict => "a dict",
+        byte[] => "a bytes object",
         List<object?> => "a list",
         object?[] => "a tuple",
         _ => $"a {value.GetType().Name}",

@@ -10,7 +10,8 @@ namespace SemiSeg.Torch.Serialization;
 /// storage under data/) without libtorch's unpickler. libtorch 1.13's pickle_load cannot read
 /// what Python writes for a state dict: it turns collections.OrderedDict into None and does
 /// not know the SETITEM opcode of one-entry dicts. This reader knows the few Python objects
-/// torch.save uses for tensors and containers, and refuses anything else by name. Tensors
+/// torch.save uses for tensors and containers, plus NumPy scalars (read as numbers), and refuses
+/// anything else by name. Tensors
 /// saved on a GPU load on the CPU (as map_location="cpu").
 /// </summary>
 internal sealed class TorchArchiveReader
@@ -102,10 +103,17 @@ internal sealed class TorchArchiveReader
                 return args is [List<object?> items] ? items : throw new InvalidDataException($"malformed {function}");
             case "torch.device":
                 return args.Length >= 1 && args[0] is string device ? device : throw new InvalidDataException("malformed torch.device");
+            // NumPy scalars (a metric such as U2PL's best_miou), and the bytes they are made of.
+            case "numpy.dtype":
+                return NumpyScalar.NewDtype(args);
+            case "numpy.core.multiarray.scalar" or "numpy._core.multiarray.scalar":
+                return NumpyScalar.FromBytes(args);
+            case "_codecs.encode":
+                return NumpyScalar.Latin1Bytes(args);
             default:
                 throw new InvalidDataException(
                     $"the file holds a Python object of type {function}, which this reader cannot build; it reads tensors, " +
-                    "dicts, lists, tuples, numbers and strings (save a state_dict rather than a whole module)");
+                    "dicts, lists, tuples, numbers (NumPy scalars too) and strings (save a state_dict rather than a whole module)");
         }
     }
 

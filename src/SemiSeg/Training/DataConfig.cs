@@ -1,5 +1,6 @@
 using SemiSeg.Config;
 using SemiSeg.Data;
+using YamlDotNet.RepresentationModel;
 
 namespace SemiSeg.Training;
 
@@ -83,7 +84,12 @@ public sealed record DataConfig
         var size = crop.Ints("size", 2);
         if (size is not null && size.Any(s => s < 1)) throw crop.Error($"{path}.crop.size", "sizes must be positive");
         var cropType = crop.Choice("type", training ? "rand" : "center", "rand", "center");
+        // The official configs keep rand_rotation commented out; where it is set, the official loader rotates,
+        // which is not implemented here, so a value is an error rather than silently ignored.
         node.Accept("rand_rotation");
+        if (node.Mapping.Children.TryGetValue(new YamlScalarNode("rand_rotation"), out var rotation) &&
+            rotation is not YamlScalarNode { Value: null or "" or "~" or "null" or "False" or "false" })
+            throw node.Error($"{path}.rand_rotation", "random rotation is not implemented; remove the key (the official configs leave it commented out)", rotation);
         return new AugmentationOptions
         {
             Mean = mean, Std = std,

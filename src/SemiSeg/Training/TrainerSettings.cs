@@ -6,7 +6,8 @@ namespace SemiSeg.Training;
 /// The config's <c>trainer:</c> section outside the method-specific parts: epochs, sup_only_epoch,
 /// eval_on, optimizer (SGD kwargs lr, momentum, weight_decay) and lr_scheduler (poly, power). Ours:
 /// optimizer.head_lr_times (decoder and aux head learning-rate factor; the official code uses 10 on
-/// PASCAL VOC and 1 elsewhere), max_steps_per_epoch (a cap for quick runs), log_every.
+/// PASCAL VOC and 1 elsewhere), max_steps_per_epoch (a cap for quick runs). The official SupOnly
+/// configs' start_epochs is accepted and unused, as by the official code.
 /// </summary>
 public sealed record TrainerSettings
 {
@@ -28,6 +29,8 @@ public sealed record TrainerSettings
         var kwargs = optimizer.Section("kwargs");
         var scheduler = t.Section("lr_scheduler");
         scheduler.Choice("mode", "poly", "poly");
+        // In the official SupOnly configs; train_sup.py never reads it (a resumed run starts from the checkpoint's epoch).
+        t.Accept("start_epochs");
         var epochs = t.Int("epochs", 80, 1, 100_000);
         var settings = new TrainerSettings
         {
