@@ -11,4 +11,5 @@ root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(TableCommand.Create());
 return root.Parse(args).Invoke();

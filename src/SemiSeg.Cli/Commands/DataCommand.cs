@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SemiSeg.Data;
+using SemiSeg.Training;
 
 namespace SemiSeg.Cli.Commands;
 
@@ -14,6 +15,7 @@ internal static class DataCommand
     {
         var command = new Command("data", "Prepare datasets: FashionScenes, Cityscapes train ids, splits, loader benchmark");
         command.Subcommands.Add(FashionScenesCommand());
+        command.Subcommands.Add(FashionBackboneCommand());
         command.Subcommands.Add(CityscapesTrainIdsCommand());
         command.Subcommands.Add(SplitCommand());
         command.Subcommands.Add(DataBenchCommand.Create());
@@ -66,6 +68,26 @@ internal static class DataCommand
                     $"{options.TrainScenes + options.ValScenes} scenes in {report.Seconds:F2} s ({report.ScenesPerSecond:F0} scenes/s) -> {result.GetValue(output)}"));
             });
         });
+        return command;
+    }
+
+    private static Command FashionBackboneCommand()
+    {
+        var config = new Option<string>("--config") { Description = "config whose net.encoder is pre-trained", Required = true };
+        var output = new Option<string>("--out") { Description = "state dict to write (for saver.backbone)", Required = true };
+        var steps = new Option<int>("--steps") { Description = "SGD steps of 64 garments", DefaultValueFactory = _ => new BackbonePretraining.Options().Steps };
+        var seed = new Option<ulong>("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
+        var command = new Command("fashion-backbone",
+            "Pre-train a config's encoder on Fashion-MNIST training garments (FashionScenes' stand-in for ImageNet weights)") { config, output, steps, seed };
+        command.SetAction(result => CliErrors.Run(() =>
+        {
+            var net = SemiSeg.Training.ExperimentConfig.Load(result.GetValue(config)!).Net;
+            var options = new BackbonePretraining.Options { Steps = result.GetValue(steps), Seed = result.GetValue(seed) };
+            var outcome = BackbonePretraining.Run(net, FashionMnist.Load(train: true), result.GetValue(output)!, options,
+                (step, loss, accuracy) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {loss:F3}  accuracy {accuracy * 100:F1}%")));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"encoder pre-trained in {outcome.Seconds:F0} s (last accuracy {outcome.FinalAccuracy * 100:F1}%) -> {result.GetValue(output)}"));
+        }));
         return command;
     }
 
