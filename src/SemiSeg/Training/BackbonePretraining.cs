@@ -18,7 +18,7 @@ public static class BackbonePretraining
 {
     public sealed record Options
     {
-        public int Steps { get; init; } = 1500;
+        public int Steps { get; init; } = 3000;
         public int BatchSize { get; init; } = 64;
         public int Size { get; init; } = 32;
         public double LearningRate { get; init; } = 0.1;
