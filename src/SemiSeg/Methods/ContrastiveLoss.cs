@@ -34,6 +34,9 @@ public sealed class ContrastiveLoss
     public ContrastiveOptions Options { get; }
     public int NumClasses { get; }
 
+    /// <summary>Benchmarks time the memory-bank work apart (<see cref="U2plPhases.MemoryBank"/>); null in training.</summary>
+    public StepPhaseTimer? Timer { get; set; }
+
     /// <summary>
     /// The weighted loss (0-dim). <paramref name="bank"/> is required when use_memory_bank is on;
     /// <paramref name="prototypes"/> when anchor_ema is on, with the global <paramref name="iteration"/>.
@@ -76,7 +79,8 @@ public sealed class ContrastiveLoss
             for (var c = 0; c < NumClasses; c++)
             {
                 batchNegatives[c] = teacherPixels.IndexSelect(0, negativePixels[c]);
-                if (Options.UseMemoryBank) bank!.Enqueue(c, batchNegatives[c]);
+                if (!Options.UseMemoryBank) continue;
+                using (Timer?.Measure(U2plPhases.MemoryBank)) bank!.Enqueue(c, batchNegatives[c]);
             }
         }
 
@@ -98,9 +102,12 @@ public sealed class ContrastiveLoss
             Tensor negativeFeatures, positive;
             using (Torch.NoGrad())
             {
-                var sampled = Options.UseMemoryBank
-                    ? bank!.Sample(c, queries * negativesPerQuery, generator)
-                    : batchNegatives[c].IndexSelect(0, Torch.Randint(0, pool, new[] { queries * negativesPerQuery }, generator).To(student.Device));
+                Tensor sampled;
+                if (Options.UseMemoryBank)
+                {
+                    using (Timer?.Measure(U2plPhases.MemoryBank)) sampled = bank!.Sample(c, queries * negativesPerQuery, generator);
+                }
+                else sampled = batchNegatives[c].IndexSelect(0, Torch.Randint(0, pool, new[] { queries * negativesPerQuery }, generator).To(student.Device));
                 negativeFeatures = sampled.To(student.Device).Reshape(queries, negativesPerQuery, featureDim);
                 positive = centres.Select(0, c);                                                   // (D)
                 if (Options.AnchorEma) positive = prototypes!.Update(c, positive, iteration);

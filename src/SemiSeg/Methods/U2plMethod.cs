@@ -30,6 +30,7 @@ public sealed class U2plMethod : ISegmentationMethod
     private readonly int numClasses;
     private CategoryMemoryBank? bank;
     private ClassPrototypes? prototypes;
+    private StepPhaseTimer? timer;
 
     public U2plMethod(SupervisedCriterion criterion, UnsupervisedOptions unsupervised, ContrastiveOptions? contrastive,
                       EmaTeacher ema, int numClasses, ulong seed)
@@ -51,6 +52,20 @@ public sealed class U2plMethod : ISegmentationMethod
     /// <summary>The category-wise memory bank, once the first contrastive step has made it.</summary>
     public CategoryMemoryBank? MemoryBank => bank;
 
+    /// <summary>
+    /// Benchmarks attach a timer to see where a step's time goes (<see cref="U2plPhases"/>); null in
+    /// training, where each phase costs one null check.
+    /// </summary>
+    public StepPhaseTimer? Timer
+    {
+        get => timer;
+        set
+        {
+            timer = value;
+            if (contrastive is not null) contrastive.Timer = value;
+        }
+    }
+
     /// <summary>alpha_t of the unsupervised loss (percent of valid pixels treated as unreliable) at an epoch.</summary>
     public double UnreliablePercentAt(int epoch, int epochs) => unsupervised.UnreliablePercentAt(epoch, epochs);
 
@@ -67,35 +82,47 @@ public sealed class U2plMethod : ISegmentationMethod
         schedule.BeforeSemiStep(input.Epoch, models);
         var unlabeled = input.UnlabeledImages ?? throw new ArgumentException("u2pl needs unlabelled images");
         var (height, width) = (input.Height, input.Width);
-        var pseudo = PseudoLabels.MaybeMix(PseudoLabels.Make(teacher, unlabeled, height, width),
-                                           unsupervised.ApplyAug, unsupervised.AugProbability, generator);
+        PseudoLabels.Result pseudo;
+        using (timer?.Measure(U2plPhases.TeacherPseudoLabels)) pseudo = PseudoLabels.Make(teacher, unlabeled, height, width);
+        using (timer?.Measure(U2plPhases.StrongMix))
+            pseudo = PseudoLabels.MaybeMix(pseudo, unsupervised.ApplyAug, unsupervised.AugProbability, generator);
 
         // (B_l + B_u, ...) student forward on labelled and (mixed) unlabelled images together.
         var labeledCount = input.Labels.Size(0);
         var unlabeledCount = pseudo.Images.Size(0);
         var images = Torch.Torch.Cat(new[] { input.LabeledImages, pseudo.Images });
-        var student = models.Student.Forward(images);
-        var supervised = SupervisedStep.Loss(criterion, student, input.Labels, labeledCount);
+        SegmentationOutput student;
+        using (timer?.Measure(U2plPhases.StudentForward)) student = models.Student.Forward(images);
+        Tensor supervised;
+        using (timer?.Measure(U2plPhases.SupervisedLoss)) supervised = SupervisedStep.Loss(criterion, student, input.Labels, labeledCount);
 
         // The teacher's second pass: train mode (its batch-norm statistics follow the batch), no gradients.
-        teacher.Train();
         SegmentationOutput teacherOutput;
         Tensor teacherProbabilities, teacherUnlabeledLarge;
+        using (timer?.Measure(U2plPhases.TeacherSecondPass))
         using (Torch.Torch.NoGrad())
         {
+            teacher.Train();
             teacherOutput = teacher.Forward(images);
             teacherProbabilities = F.Softmax(teacherOutput.Prediction, 1);
             teacherUnlabeledLarge = Upsample.ToLabels(teacherOutput.Prediction.Narrow(0, labeledCount, unlabeledCount), height, width);
         }
 
-        var partition = EntropyPartition.FromProbabilities(F.Softmax(teacherUnlabeledLarge, 1), pseudo.Labels);
-        var studentUnlabeledLarge = Upsample.ToLabels(student.Prediction.Narrow(0, labeledCount, unlabeledCount), height, width);
-        var unsup = UnsupervisedLoss.Compute(studentUnlabeledLarge, pseudo.Labels, partition,
-                                             unsupervised.UnreliablePercentAt(input.Epoch, input.Epochs), unsupervised.LossWeight);
+        EntropyPartition partition;
+        Tensor unsup;
+        using (timer?.Measure(U2plPhases.UnsupervisedLoss))
+        {
+            partition = EntropyPartition.FromProbabilities(F.Softmax(teacherUnlabeledLarge, 1), pseudo.Labels);
+            var studentUnlabeledLarge = Upsample.ToLabels(student.Prediction.Narrow(0, labeledCount, unlabeledCount), height, width);
+            unsup = UnsupervisedLoss.Compute(studentUnlabeledLarge, pseudo.Labels, partition,
+                                            unsupervised.UnreliablePercentAt(input.Epoch, input.Epochs), unsupervised.LossWeight);
+        }
 
-        var contra = contrastive is null || student.Representation is null
-            ? zero
-            : Contrastive(input, student.Representation, teacherOutput.Representation!, teacherProbabilities, partition, pseudo.Labels);
+        Tensor contra;
+        using (timer?.Measure(U2plPhases.ContrastiveLoss))
+            contra = contrastive is null || student.Representation is null
+                ? zero
+                : Contrastive(input, student.Representation, teacherOutput.Representation!, teacherProbabilities, partition, pseudo.Labels);
         return new StepLosses(supervised + unsup + contra, new[] { ("sup", supervised), ("unsup", unsup), ("contrastive", contra) });
     }
 

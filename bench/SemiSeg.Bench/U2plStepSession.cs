@@ -1,0 +1,117 @@
+using SemiSeg.Methods;
+using SemiSeg.Models;
+using SemiSeg.Torch.optim;
+using SemiSeg.Training;
+using T = SemiSeg.Torch.Torch;
+
+namespace SemiSeg.Bench;
+
+/// <summary>
+/// One U2PL training setup built the way <see cref="Trainer"/> builds it (MethodRegistry, ModelFactory,
+/// SGD with the backbone and head groups), and the trainer's step sequence (TrainStep) with a phase
+/// timer around each part: the method's own phases come from <see cref="U2plMethod.Timer"/>, the data,
+/// backward, optimizer and EMA phases are timed here. Steps run in a semi-supervised epoch past the
+/// warm start (and past the epoch in which the teacher is re-copied from the student before every step).
+/// </summary>
+internal sealed class U2plStepSession : IDisposable
+{
+    public const string DataPhase = "data (wait for the batch, to tensors)";
+    public const string ReadLossesPhase = "read logged losses (one host read)";
+    public const string BackwardPhase = "student backward";
+    public const string OptimizerPhase = "optimizer (zero grad, poly lr, SGD step)";
+    public const string EmaPhase = "EMA teacher update";
+    public const string FreePhase = "free the step's tensors";
+
+    private readonly ExperimentConfig config;
+    private readonly U2plMethod method;
+    private readonly TrainingModels models;
+    private readonly SGD optimizer;
+    private readonly int epoch;
+    private long iteration;
+
+    public U2plStepSession(ExperimentConfig config, long stepsPerEpoch)
+    {
+        this.config = config;
+        if (config.Threads > 0) T.NumThreads = config.Threads;
+        T.ManualSeed(config.Seed);
+        method = MethodRegistry.Create(config) as U2plMethod ?? throw new ArgumentException($"{config.SourcePath}: method must be u2pl");
+        models = ModelFactory.Build(config, withTeacher: true, SilentObserver.Instance);
+        optimizer = new SGD(new[]
+        {
+            new ParamGroup(models.Student.EncoderParameters(), config.Trainer.LearningRate),
+            new ParamGroup(models.Student.HeadParameters(), config.Trainer.LearningRate * config.Trainer.HeadLearningRateTimes),
+        }, config.Trainer.Momentum, config.Trainer.WeightDecay);
+        StepsPerEpoch = stepsPerEpoch;
+        epoch = config.Trainer.SupOnlyEpoch + 1;
+        iteration = epoch * stepsPerEpoch;
+    }
+
+    public long StepsPerEpoch { get; }
+    public SegmentationModel Student => models.Student;
+    public CategoryMemoryBank? MemoryBank => method.MemoryBank;
+    public int Epoch => epoch;
+
+    /// <summary>
+    /// One step as Trainer.TrainStep runs it. <paramref name="nextBatch"/> makes the step's input tensors
+    /// (labelled images, labels, unlabelled images) in the step's dispose scope. Returns the logged losses.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Step(StepPhaseTimer timer, Func<(Tensor Images, Tensor Labels, Tensor Unlabeled)> nextBatch)
+    {
+        method.Timer = timer;
+        IReadOnlyDictionary<string, double> values;
+        var scope = T.NewDisposeScope();
+        try
+        {
+            (Tensor Images, Tensor Labels, Tensor Unlabeled) batch;
+            using (timer.Measure(DataPhase)) batch = nextBatch();
+            models.Student.Train();
+            var input = new StepInput(batch.Images, batch.Labels, batch.Unlabeled, null, epoch, config.Trainer.Epochs, iteration, StepsPerEpoch);
+            var losses = method.Step(input, models);
+            using (timer.Measure(ReadLossesPhase)) values = losses.ReadTerms();
+            if (values.Values.Any(v => !double.IsFinite(v)))
+                throw new InvalidOperationException($"non-finite loss in the benchmark: {string.Join(", ", values)}");
+            using (timer.Measure(OptimizerPhase))
+            {
+                optimizer.ZeroGrad();
+                PolyLR.Apply(optimizer, iteration, (long)config.Trainer.Epochs * StepsPerEpoch, config.Trainer.PolyPower);
+            }
+            using (timer.Measure(BackwardPhase)) losses.Total.Backward();
+            using (timer.Measure(OptimizerPhase)) optimizer.Step();
+            using (timer.Measure(EmaPhase)) method.AfterOptimizerStep(input, models);
+        }
+        finally
+        {
+            using (timer.Measure(FreePhase)) scope.Dispose();
+            method.Timer = null;
+        }
+        iteration++;
+        return values;
+    }
+
+    /// <summary>Fills every class queue of the memory bank to its size with random features (it exists after the first step).</summary>
+    public void FillMemoryBank(Generator generator)
+    {
+        var bank = method.MemoryBank ?? throw new InvalidOperationException("the memory bank is made by the first contrastive step; run a step first");
+        for (var c = 0; c < bank.NumClasses; c++)
+        {
+            using var scope = T.NewDisposeScope();
+            bank.Enqueue(c, T.Randn(new[] { bank.Capacity(c), bank.FeatureDim }, generator));
+        }
+    }
+
+    /// <summary>Conv multiply-adds of one forward pass of one image of the given size.</summary>
+    public long MacsPerImage(long height, long width)
+    {
+        // Eval mode: a single image through train-mode batch norm (after the ASPP's image pooling) is an error.
+        models.Student.Eval();
+        try { return MacCounter.Count(models.Student, 1, 3, height, width); }
+        finally { models.Student.Train(); }
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        models.Dispose();
+        method.Dispose();
+    }
+}
