@@ -9,7 +9,7 @@ source "$ROOT/tools/setup.sh"
 semiseg_setup
 SCRATCH=${1:-${TMPDIR:-/tmp}/semiseg-bench-data}
 OUT="$SCRATCH/fashion-scenes"
-RESULTS="$ROOT/bench/RESULTS-data.md"
+RESULTS="$ROOT/bench/results/data.md"
 semiseg() { dotnet "$SEMISEG_CLI_DLL" "$@"; }
 
 rm -rf "$OUT"

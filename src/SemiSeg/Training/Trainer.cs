@@ -18,6 +18,9 @@ public sealed class Trainer
     private readonly string runDirectory;
     private readonly ITrainingObserver observer;
 
+    /// <summary>Builds the method; tests replace it to inject a method with known behaviour.</summary>
+    internal Func<ExperimentConfig, ISegmentationMethod> CreateMethod { get; init; } = MethodRegistry.Create;
+
     public Trainer(ExperimentConfig config, string runDirectory, ITrainingObserver? observer = null)
     {
         this.config = config;
@@ -39,7 +42,7 @@ public sealed class Trainer
         if (config.Threads > 0) Torch.Torch.NumThreads = config.Threads;
         Torch.Torch.ManualSeed(config.Seed);
 
-        using var method = MethodRegistry.Create(config);
+        using var method = CreateMethod(config);
         var data = DataSources.Open(config.Data, method.UsesUnlabeled);
         if (data.ClassNames.Count != config.Net.NumClasses)
             throw new ArgumentException($"net.num_classes is {config.Net.NumClasses} but the dataset has {data.ClassNames.Count} classes ({string.Join(", ", data.ClassNames)})");
@@ -100,7 +103,7 @@ public sealed class Trainer
                 losses.Averages(), optimizer.Groups[0].LearningRate, evaluated == models.Student ? "student" : "teacher",
                 stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds);
             Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config);
-            if (isBest) File.Copy(lastCheckpoint, Path.Combine(runDirectory, Checkpoint.Best), overwrite: true);
+            if (isBest) AtomicFile.Write(Path.Combine(runDirectory, Checkpoint.Best), temp => File.Copy(lastCheckpoint, temp, overwrite: true));
             AtomicFile.AppendLine(MetricsPath, JsonSerializer.Serialize(record));
             observer.OnEvaluation(record, isBest);
             RunRecords.WriteSummary(SummaryPath, config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds);

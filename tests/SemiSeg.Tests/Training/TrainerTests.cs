@@ -1,3 +1,4 @@
+using SemiSeg.Methods;
 using SemiSeg.Torch.Serialization;
 using SemiSeg.Training;
 
@@ -127,6 +128,41 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
         new Trainer(ExperimentConfig.Load(path), run).Run();
         var again = Assert.Throws<InvalidOperationException>(() => new Trainer(ExperimentConfig.Load(path), run).Run());
         Assert.Contains("--resume", again.Message);
+    }
+
+    [Fact]
+    public void ANonFiniteLossStopsTheRunNamingTheStepAndKeepsTheLastGoodCheckpoint()
+    {
+        var config = ExperimentConfig.Load(tiny.WriteConfig("suponly"));
+        var run = tiny.NewRunDirectory();
+        // SupOnly whose loss turns NaN at the first step of the second epoch (iteration 2).
+        var trainer = new Trainer(config, run) { CreateMethod = c => new NanAfter(MethodRegistry.Create(c), iteration: 2) };
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Run());
+        Assert.Contains("epoch 1, step 2", error.Message);
+        Assert.Contains(Checkpoint.Last, error.Message);
+        using var checkpoint = TorchFile.LoadDict(Path.Combine(run, Checkpoint.Last));
+        Assert.Equal(1, checkpoint.GetInt("epoch"));
+        Assert.Single(RunRecords.ReadMetrics(Path.Combine(run, "metrics.jsonl")));
+    }
+
+    private sealed class NanAfter(ISegmentationMethod inner, long iteration) : ISegmentationMethod
+    {
+        public string Name => inner.Name;
+        public bool UsesUnlabeled => inner.UsesUnlabeled;
+        public bool UsesTeacher => inner.UsesTeacher;
+        public bool UsesStrongImages => inner.UsesStrongImages;
+        public StepLosses Step(StepInput input, TrainingModels models)
+        {
+            var losses = inner.Step(input, models);
+            if (input.Iteration < iteration) return losses;
+            var nan = losses.Total * double.NaN;
+            return new StepLosses(nan, new[] { ("sup", nan) });
+        }
+        public void AfterOptimizerStep(StepInput input, TrainingModels models) => inner.AfterOptimizerStep(input, models);
+        public SemiSeg.Models.SegmentationModel ModelToEvaluate(int epoch, TrainingModels models) => inner.ModelToEvaluate(epoch, models);
+        public void SaveState(TorchDict checkpoint) => inner.SaveState(checkpoint);
+        public void LoadState(TorchDict checkpoint) => inner.LoadState(checkpoint);
+        public void Dispose() => inner.Dispose();
     }
 
     private static bool TensorsEqual(Tensor a, Tensor b)
