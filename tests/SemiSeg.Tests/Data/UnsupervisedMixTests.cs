@@ -128,7 +128,7 @@ public class UnsupervisedMixTests
     {
         var (image, label, confidence) = Batch();
         using var generator = new Generator(2);
-        var before = Tensor.LiveCount;
+        var before = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         for (var i = 0; i < 3; i++)
             foreach (var mode in Enum.GetValues<MixMode>())
             {

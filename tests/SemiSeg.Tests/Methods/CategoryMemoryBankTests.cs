@@ -100,7 +100,7 @@ public class CategoryMemoryBankTests
     [Fact]
     public void DisposingTheBankFreesItsStorage()
     {
-        var before = Tensor.LiveCount;
+        var before = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         var bank = new CategoryMemoryBank(3, 4, queueSize: 10, backgroundQueueSize: 10);
         using (var scope = Torch.NewDisposeScope())
         {

@@ -58,7 +58,7 @@ public class ContrastiveLossTests
         using var setupScope = Torch.NewDisposeScope();
         using var setup = FromFixture("contrastive_paper");
         using var generator = new Generator(3);
-        var before = Tensor.LiveCount;
+        var before = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         using (var scope = Torch.NewDisposeScope())
         {
             var loss = setup.Loss.Compute(setup.Inputs, setup.Bank, generator);

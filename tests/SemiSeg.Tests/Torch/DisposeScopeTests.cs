@@ -22,7 +22,7 @@ public class DisposeScopeTests
     [Fact]
     public void TensorsAreFreedAtTheEndOfTheScope()
     {
-        var before = Tensor.LiveCount;
+        var before = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         Tensor a, b;
         using (var scope = Torch.NewDisposeScope())
         {
@@ -40,7 +40,7 @@ public class DisposeScopeTests
     [Fact]
     public void MoveToOuterKeepsOneTensorAlive()
     {
-        var before = Tensor.LiveCount;
+        var before = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         Tensor kept;
         using (var scope = Torch.NewDisposeScope())
         {
@@ -58,7 +58,7 @@ public class DisposeScopeTests
     [Fact]
     public void NestedScopesHandResultsOutward()
     {
-        var before = Tensor.LiveCount;
+        var before = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         using (var outer = Torch.NewDisposeScope())
         {
             var x = Torch.Ones(new long[] { 3 });
@@ -84,7 +84,7 @@ public class DisposeScopeTests
     [Fact]
     public void DetachedTensorsOutliveEveryScopeAndEarlyDisposeIsSafe()
     {
-        var before = Tensor.LiveCount;
+        var before = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         Tensor owned;
         using (Torch.NewDisposeScope())
         {
@@ -105,7 +105,7 @@ public class DisposeScopeTests
     {
         using var scope = Torch.NewDisposeScope();
         var probabilities = F.Softmax(Torch.Ones(new long[] { 2, 3, 2, 2 }), 1);
-        var before = Tensor.LiveCount;
+        var before = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         var entropy = F.Entropy(probabilities);
         var unit = F.Normalize(probabilities);
         var (values, indices) = probabilities.Max(1);

@@ -18,10 +18,7 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
     [InlineData("imas", new[] { "sup", "unsup" })]
     public void EveryMethodTrainsWithFiniteLossesAndMovesTheStudent(string method, string[] terms)
     {
-        // Tensors other tests left to the finalizer are freed first, so the count below is this test's own.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var liveBefore = Tensor.LiveCount;
+        var liveBefore = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         var config = ExperimentConfig.Load(tiny.WriteConfig(method));
         var run = tiny.NewRunDirectory();
         var steps = new List<StepReport>();
@@ -61,8 +58,6 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
         Assert.Equal(method == "u2pl" ? 2 : 0, Directory.GetFiles(visuals, "unlabeled_*_entropy.png").Length);
 
         // Every tensor the run created was released (models, optimizer, memory bank, step temporaries).
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
         Assert.Equal(liveBefore, Tensor.LiveCount);
     }
 
