@@ -57,16 +57,9 @@ public sealed class MeanTeacherMethod : ISegmentationMethod
     public void AfterOptimizerStep(StepInput input, TrainingModels models) => schedule.AfterStep(input, models);
     public SegmentationModel ModelToEvaluate(int epoch, TrainingModels models) => schedule.ModelToEvaluate(epoch, models);
 
-    public void SaveState(TorchDict checkpoint)
-    {
-        using var state = generator.GetState();
-        checkpoint.Set("method_generator", TorchValue.FromTensor(state));
-    }
+    public void SaveState(TorchDict checkpoint) => GeneratorState.Save(checkpoint, generator);
 
-    public void LoadState(TorchDict checkpoint)
-    {
-        if (checkpoint.ContainsKey("method_generator")) generator.SetState(checkpoint.GetTensor("method_generator"));
-    }
+    public void LoadState(TorchDict checkpoint) => GeneratorState.Load(checkpoint, generator);
 
     public void Dispose() => generator.Dispose();
 }

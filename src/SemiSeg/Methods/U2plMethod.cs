@@ -146,7 +146,7 @@ public sealed class U2plMethod : ISegmentationMethod
 
     public void SaveState(TorchDict checkpoint)
     {
-        using (var state = generator.GetState()) checkpoint.Set("method_generator", TorchValue.FromTensor(state));
+        GeneratorState.Save(checkpoint, generator);
         if (bank is null) return;
         var bankState = new TorchDict();
         foreach (var (key, tensor) in bank.GetState())
@@ -159,7 +159,7 @@ public sealed class U2plMethod : ISegmentationMethod
 
     public void LoadState(TorchDict checkpoint)
     {
-        if (checkpoint.ContainsKey("method_generator")) generator.SetState(checkpoint.GetTensor("method_generator"));
+        GeneratorState.Load(checkpoint, generator);
         if (!checkpoint.ContainsKey("memory_bank") || contrastiveOptions is null) return;
         var saved = checkpoint.GetDict("memory_bank");
         var tensors = saved.ToTensors().ToDictionary(kv => kv.Key, kv => kv.Value);
