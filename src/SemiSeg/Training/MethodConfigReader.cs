@@ -47,7 +47,9 @@ internal static class MethodConfigReader
     {
         if (!trainer.Has("contrastive")) return null;
         var c = trainer.Section("contrastive");
-        if (!c.Bool("enabled", true)) return null;
+        // The section is read even when switched off, so its keys are still checked (an ablation
+        // that sets enabled: False keeps the rest of the section as it was).
+        var enabled = c.Bool("enabled", true);
         var d = new ContrastiveOptions();
         var options = new ContrastiveOptions
         {
@@ -72,7 +74,7 @@ internal static class MethodConfigReader
         };
         // settings: paper switches to Table A1's M = 50, N = 256, lambda_c = 0.1.
         if (c.Choice("settings", "official", "official", "paper") == "paper") options = options.WithPaperSettings();
-        return options.Validate(numClasses);
+        return enabled ? options.Validate(numClasses) : null;
     }
 
     public static ImasOptions Imas(ConfigNode root, double emaDecay, int supOnlyEpoch)

@@ -42,6 +42,31 @@ public class ExperimentConfigTests : IClassFixture<TinyFashionRun>
     }
 
     [Fact]
+    public void SwitchingTheContrastiveLossOffKeepsItsSectionValid()
+    {
+        var config = ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { "trainer.contrastive.enabled=False" });
+        Assert.Null(config.Contrastive);
+        var error = Record.Exception(() => ExperimentConfig.Load(tiny.WriteConfig("u2pl"),
+            new[] { "trainer.contrastive.enabled=False", "trainer.contrastive.num_negative=5" }));
+        Assert.Contains("trainer.contrastive.num_negative", error!.Message);
+    }
+
+    // The overrides bench/reproduce uses for the ablations of Tables 4, 6, 7 and appendix C.
+    [Theory]
+    [InlineData("trainer.contrastive.negative_source=reliable")]
+    [InlineData("trainer.contrastive.negative_source=all")]
+    [InlineData("trainer.contrastive.use_memory_bank=False")]
+    [InlineData("trainer.unsupervised.dynamic_partition=False")]
+    [InlineData("trainer.contrastive.low_rank=1", "trainer.contrastive.high_rank=11")]
+    [InlineData("trainer.contrastive.binary=True")]
+    [InlineData("trainer.unsupervised.drop_percent=60", "trainer.contrastive.low_entropy_threshold=40")]
+    public void TheAblationOverridesLoad(params string[] overrides)
+    {
+        var config = ExperimentConfig.Load(tiny.WriteConfig("u2pl"), overrides);
+        Assert.NotNull(config.Contrastive);
+    }
+
+    [Fact]
     public void AMissingSplitFileIsNamed()
     {
         var config = ExperimentConfig.Load(tiny.WriteConfig("suponly"), new[] { "dataset.train.data_list=nowhere/labeled.txt" });
