@@ -3,14 +3,28 @@ using SemiSeg.Reporting;
 
 namespace SemiSeg.Cli.Commands;
 
-/// <summary>`semiseg table RUN_DIR...`: a Markdown table of finished runs, seeds pooled into mean ± std.</summary>
+/// <summary>
+/// `semiseg table RUN_DIR... [--reference RUN]`: Markdown tables of finished runs, seeds pooled into
+/// mean ± std: the Table 1 grid (runs named METHOD-SPLIT-sSEED), the ablations against a reference
+/// run, and every setting with its wall time.
+/// </summary>
 internal static class TableCommand
 {
     public static Command Create()
     {
         var runs = new Argument<string[]>("runs") { Description = "run folders (with summary.json)", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("table", "Print a Markdown table of finished runs (mean ± std over seeds)") { runs };
-        command.SetAction(result => CliErrors.Run(() => Console.Write(ResultsTable.Markdown(ResultsTable.Rows(result.GetValue(runs)!)))));
+        var reference = new Option<string?>("--reference") { Description = "the run the other settings (ablations) are compared with, e.g. u2pl-1of8-s0" };
+        var command = new Command("table", "Print Markdown tables of finished runs (mean ± std over seeds)") { runs, reference };
+        command.SetAction(result => CliErrors.Run(() =>
+        {
+            var rows = ResultsTable.Rows(result.GetValue(runs)!);
+            if (rows.Count == 0) throw new ArgumentException("no finished run (a folder with summary.json) among the arguments");
+            var grid = ResultsTable.Grid(rows);
+            var others = ResultsTable.Others(rows, result.GetValue(reference));
+            if (grid != "") Console.Write("### Best mIoU % by method and labelled fraction\n\n" + grid + "\n");
+            if (others != "") Console.Write("### Other settings\n\n" + others + "\n");
+            Console.Write("### Every setting\n\n" + ResultsTable.Markdown(rows));
+        }));
         return command;
     }
 }
