@@ -7,7 +7,8 @@ namespace SemiSeg.Training;
 /// <summary>
 /// Builds the student (and the teacher, a copy of it) a config describes, with weights from the
 /// seed, then ImageNet encoder weights (saver.backbone) and a whole-network checkpoint
-/// (saver.pretrain) when given; each load reports what did not match.
+/// (saver.pretrain, whose teacher_state, when present, becomes the teacher) when given; each load
+/// reports what did not match.
 /// </summary>
 public static class ModelFactory
 {
@@ -24,6 +25,7 @@ public static class ModelFactory
             {
                 teacher = ModelBuilder.Build(config.Net, generator);
                 EmaTeacher.Copy(teacher, student, includeBuffers: true);
+                if (config.Pretrain is { } teacherSource) LoadPretrainedTeacher(teacher, teacherSource, observer);
                 foreach (var p in teacher.Parameters()) p.RequiresGrad = false;
             }
             if (config.Device != Device.CPU)
@@ -50,6 +52,19 @@ public static class ModelFactory
             .Where(kv => !kv.Key.StartsWith("fc.", StringComparison.Ordinal) && !kv.Key.StartsWith("module.fc.", StringComparison.Ordinal));
         var report = model.Encoder.LoadStateDict(entries, strict: false, stripPrefix: "module.");
         observer.OnMessage($"backbone {path}: {report.LoadedKeys.Count} tensors loaded" + (report.IsExact ? "" : $"; {report.DescribeProblems()}"));
+    }
+
+    /// <summary>
+    /// The teacher of a checkpoint (teacher_state), as the official trainer loads it with saver.pretrain;
+    /// a file without one (a bare state dict, a SupOnly checkpoint) leaves the teacher a copy of the student.
+    /// </summary>
+    public static void LoadPretrainedTeacher(SegmentationModel teacher, string path, ITrainingObserver observer)
+    {
+        using var scope = Torch.Torch.NewDisposeScope();
+        using var weights = TorchFile.LoadDict(path);
+        if (!weights.ContainsKey("teacher_state")) return;
+        var report = teacher.LoadStateDict(weights.GetDict("teacher_state").ToTensors(), strict: false, stripPrefix: "module.");
+        observer.OnMessage($"pretrain {path}: teacher_state, {report.LoadedKeys.Count} tensors loaded" + (report.IsExact ? "" : $"; {report.DescribeProblems()}"));
     }
 
     /// <summary>A whole network: a bare state dict or a checkpoint's model_state, with or without "module.".</summary>

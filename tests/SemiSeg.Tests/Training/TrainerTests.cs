@@ -97,6 +97,32 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
     }
 
     [Fact]
+    public void SaverPretrainLoadsTheStudentAndTheTeacherOfACheckpoint()
+    {
+        var path = tiny.WriteConfig("u2pl");
+        var run = tiny.NewRunDirectory();
+        new Trainer(ExperimentConfig.Load(path), run).Run();
+        var saved = Path.Combine(run, Checkpoint.Last);
+        var config = ExperimentConfig.Load(path, new[] { $"saver.pretrain={saved}" });
+        using var checkpoint = TorchFile.LoadDict(saved);
+        using var models = SemiSeg.Training.ModelFactory.Build(config, withTeacher: true, SilentObserver.Instance);
+        using var studentState = checkpoint.GetDict("model_state");
+        using var teacherState = checkpoint.GetDict("teacher_state");
+        var teacher = models.Teacher!.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        var teacherDiffersFromStudent = false;
+        foreach (var (key, value) in models.Student.StateDict())
+        {
+            using var scope = SemiSeg.Torch.Torch.NewDisposeScope();
+            Assert.True(TensorsEqual(value, studentState.GetTensor(key)), $"student {key}");
+            var teacherValue = teacher[key];
+            Assert.True(TensorsEqual(teacherValue, teacherState.GetTensor(key)), $"teacher {key}");
+            if (value.Dtype.IsFloatingPoint() && !TensorsEqual(value, teacherValue)) teacherDiffersFromStudent = true;
+        }
+        // After a semi-supervised epoch the EMA teacher is not the student: the teacher really came from teacher_state.
+        Assert.True(teacherDiffersFromStudent);
+    }
+
+    [Fact]
     public void TheReportCommandRendersAFinishedRun()
     {
         var runs = new[] { "suponly", "u2pl" }.Select(m =>
