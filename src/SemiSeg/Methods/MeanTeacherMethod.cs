@@ -7,7 +7,10 @@ namespace SemiSeg.Methods;
 /// The paper's re-implemented baselines: MT (Mean Teacher: EMA teacher, cross-entropy of the
 /// student on the teacher's pseudo-labels, every pixel, no entropy filter, no contrastive loss) and
 /// CutMix (the same with CutMix on the unlabelled images). Same schedule as U2PL: warm start,
-/// copy, EMA with the official ramp.
+/// copy, EMA with the official ramp; and, as U2PL's second teacher pass does, the teacher forwards
+/// the step's batch in train mode so its batch-norm statistics follow. The EMA averages parameters
+/// only, so without that pass the teacher would keep the statistics of the warm start while its
+/// weights moved on, and its pseudo-labels would degrade as training goes.
 /// </summary>
 public sealed class MeanTeacherMethod : ISegmentationMethod
 {
@@ -47,7 +50,9 @@ public sealed class MeanTeacherMethod : ISegmentationMethod
         pseudo = PseudoLabels.MaybeMix(pseudo, mix, mix is null ? 0 : unsupervised.AugProbability, generator);
 
         var labeledCount = input.Labels.Size(0);
-        var output = models.Student.Forward(Torch.Torch.Cat(new[] { input.LabeledImages, pseudo.Images }));
+        var images = Torch.Torch.Cat(new[] { input.LabeledImages, pseudo.Images });
+        var output = models.Student.Forward(images);
+        TeacherSchedule.FollowBatchStatistics(teacher, images);
         var supervised = SupervisedStep.Loss(criterion, output, input.Labels, labeledCount);
         var studentUnlabeled = Upsample.ToLabels(output.Prediction.Narrow(0, labeledCount, pseudo.Images.Size(0)), input.Height, input.Width);
         var unsup = F.CrossEntropy(studentUnlabeled, pseudo.Labels, ignoreIndex: PixelLabels.IgnoreIndex) * unsupervised.LossWeight;

@@ -23,7 +23,10 @@ internal sealed class TeacherSchedule
         if (ema.CopiesBeforeStep(epoch)) EmaTeacher.Copy(models.RequireTeacher(), models.Student, ema.Options.IncludeBuffers);
     }
 
-    /// <summary>During the warm start the teacher sees the labelled batch in train mode, for its batch-norm statistics only.</summary>
+    /// <summary>
+    /// The teacher forwards a batch in train mode without gradients, for its batch-norm running
+    /// statistics only (the EMA averages parameters, not these buffers).
+    /// </summary>
     public static void FollowBatchStatistics(SegmentationModel teacher, Tensor images)
     {
         teacher.Train();

@@ -96,6 +96,29 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
         }
     }
 
+    // The EMA averages parameters only, so the teacher's batch-norm statistics must come from its own
+    // train-mode passes: one per step, in the warm start and in the semi-supervised epochs alike
+    // (with stale statistics an MT teacher's pseudo-labels degraded as its weights moved on).
+    [Theory]
+    [InlineData("mt")]
+    [InlineData("cutmix")]
+    [InlineData("u2pl")]
+    public void TheTeachersBatchNormStatisticsFollowEveryStep(string method)
+    {
+        var run = tiny.NewRunDirectory();
+        var steps = new List<StepReport>();
+        new Trainer(ExperimentConfig.Load(tiny.WriteConfig(method)), run, new RecordingObserver(steps)).Run();
+        using var checkpoint = TorchFile.LoadDict(Path.Combine(run, Checkpoint.Last));
+        using var teacher = checkpoint.GetDict("teacher_state");
+        var counters = teacher.Keys.Select(k => k.AsString()).Where(k => k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(counters);
+        foreach (var key in counters)
+        {
+            using var count = teacher.GetTensor(key);
+            Assert.Equal(steps.Count, count.ItemInt());
+        }
+    }
+
     [Fact]
     public void SaverPretrainLoadsTheStudentAndTheTeacherOfACheckpoint()
     {
