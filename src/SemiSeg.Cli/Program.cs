@@ -12,4 +12,5 @@ root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(TableCommand.Create());
+root.Subcommands.Add(PseudoLabelsCommand.Create());
 return root.Parse(args).Invoke();
