@@ -1,8 +1,10 @@
 namespace SemiSeg.Reporting;
 
 /// <summary>
-/// The report's charts from a set of runs: mIoU, the learning rate and each loss term per epoch
-/// (one line per run), and per-class IoU (one bar per run and class).
+/// The report's charts from a set of runs: mIoU, the learning rate and each loss term at every
+/// evaluation (one line per run), and per-class IoU (one bar per run and class). Curves run against
+/// the training step, not the epoch: epochs differ in length between methods (SupOnly's is one pass
+/// over the labelled images, a semi-supervised epoch is capped by the unlabelled ones), steps do not.
 /// </summary>
 internal static class ReportCharts
 {
@@ -18,8 +20,8 @@ internal static class ReportCharts
     {
         var figures = new List<ChartFigure>
         {
-            Curve("miou", "Validation mIoU per epoch", "mIoU (%)", runs, labels, e => e.MeanIoU * 100),
-            Curve("learning_rate", "Learning rate per epoch", "learning rate", runs, labels, e => e.LearningRate),
+            Curve("miou", "Validation mIoU", "mIoU (%)", runs, labels, e => e.MeanIoU * 100),
+            Curve("learning_rate", "Learning rate at each evaluation", "learning rate", runs, labels, e => e.LearningRate),
         };
         // Loss terms in the order they first appear, so "sup" comes before "unsup" as the trainer logs them.
         var terms = runs.SelectMany(r => r.Evaluations).SelectMany(e => e.Losses.Keys).Distinct().ToList();
@@ -41,10 +43,10 @@ internal static class ReportCharts
     private static ChartFigure Curve(string stem, string title, string yLabel, IReadOnlyList<RunRecord> runs, IReadOnlyList<string> labels,
                                      Func<Training.EvaluationRecord, double> value)
     {
-        var chart = new LineChart(title, "epoch", yLabel);
+        var chart = new LineChart(title, "training step", yLabel);
         for (var i = 0; i < runs.Count; i++)
         {
-            var points = runs[i].Evaluations.Select(e => ((double)e.Epoch, value(e))).Where(p => !double.IsNaN(p.Item2)).ToList();
+            var points = runs[i].Evaluations.Select(e => ((double)e.Step, value(e))).Where(p => !double.IsNaN(p.Item2)).ToList();
             // A run without this term (SupOnly has no "unsup") gets no line rather than an empty legend entry.
             if (points.Count > 0) chart.Series.Add(new ChartSeries(labels[i], points, SeriesColors.Of(i)));
         }

@@ -36,6 +36,11 @@ public sealed class RunReportTests
         Assert.Contains("<td>12.5</td>", html);      // alpha_t of the unlabelled scene
         Assert.Contains("method: u2pl", html);       // its config.yaml
         Assert.DoesNotContain("src=\"report_figures", html);   // self-contained: figure files are only linked
+        // Curves run against the training step (the fake runs evaluate at steps 10, 20, 30), not the epoch.
+        // (The learning-rate chart's y ticks are below 0.02, so a tick "30" can only be a step.)
+        var rate = File.ReadAllText(Path.Combine(output.FiguresDirectory, "learning_rate.svg"));
+        Assert.Contains("training step", rate);
+        Assert.Contains(">30<", rate);
     }
 
     [Fact]
