@@ -18,21 +18,14 @@ public static class LabelPalette
 
     private static readonly Rgb[] Colors = Build();
 
-    // VOC's bitget construction: the bits of the label are spread over R, G and B from the most
-    // significant bit down, so neighbouring labels get clearly different colours.
+    // The VOC colour map, shared with the dataset readers.
     private static Rgb[] Build()
     {
         var colors = new Rgb[256];
         for (var label = 0; label < 256; label++)
         {
-            int r = 0, g = 0, b = 0, value = label;
-            for (var bit = 7; value != 0; bit--, value >>= 3)
-            {
-                r |= (value & 1) << bit;
-                g |= ((value >> 1) & 1) << bit;
-                b |= ((value >> 2) & 1) << bit;
-            }
-            colors[label] = new Rgb((byte)r, (byte)g, (byte)b);
+            var (r, g, b) = Data.VocPalette.ColorOf(label);
+            colors[label] = new Rgb(r, g, b);
         }
         return colors;
     }
