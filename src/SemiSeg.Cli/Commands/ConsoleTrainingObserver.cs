@@ -60,7 +60,7 @@ internal sealed class ConsoleTrainingObserver : ITrainingObserver
 
     public void OnEvaluation(EvaluationRecord record, bool isBest) =>
         Write(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {record.Epoch + 1}: mIoU {record.MeanIoU * 100:F2} ({record.EvaluatedModel}){(isBest ? " best" : "")}, {record.Seconds:F0}s, data wait {record.DataWaitSeconds:F1}s"));
+            $"epoch {record.Epoch + 1}: {(double.IsNaN(record.MeanIoU) ? "not evaluated" : $"mIoU {record.MeanIoU * 100:F2} ({record.EvaluatedModel}){(isBest ? " best" : "")}")}, {record.Seconds:F0}s, data wait {record.DataWaitSeconds:F1}s"));
 
     public void OnMessage(string message) => Write(message);
 

@@ -43,7 +43,9 @@ public static class RunRecords
     public static void WriteSummary(string path, ExperimentConfig config, DataSources data, Checkpoint.Position position,
                                     EvaluationRecord last, double trainSeconds)
     {
-        var summary = new RunSummary(config.Method, position.BestMeanIoU, position.BestEpoch, last.MeanIoU, last.PerClassIoU,
+        // Before the first evaluation there is no best yet: null in the file, not -infinity.
+        var best = double.IsFinite(position.BestMeanIoU) ? position.BestMeanIoU : double.NaN;
+        var summary = new RunSummary(config.Method, best, position.BestEpoch, last.MeanIoU, last.PerClassIoU,
             data.ClassNames.ToArray(), trainSeconds, data.Labeled.Count, data.Unlabeled?.Count ?? 0, config.Trainer.Epochs, config.Seed);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }

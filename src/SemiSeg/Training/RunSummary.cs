@@ -5,9 +5,9 @@ namespace SemiSeg.Training;
 /// <summary>summary.json: what a finished (or evaluated) run achieved.</summary>
 public sealed record RunSummary(
     [property: JsonPropertyName("method")] string Method,
-    [property: JsonPropertyName("best_miou")] double BestMeanIoU,
+    [property: JsonPropertyName("best_miou"), JsonConverter(typeof(NaNAsNullConverter))] double BestMeanIoU,
     [property: JsonPropertyName("best_epoch")] int BestEpoch,
-    [property: JsonPropertyName("final_miou")] double FinalMeanIoU,
+    [property: JsonPropertyName("final_miou"), JsonConverter(typeof(NaNAsNullConverter))] double FinalMeanIoU,
     [property: JsonPropertyName("per_class_iou")] double?[] PerClassIoU,
     [property: JsonPropertyName("class_names")] string[] ClassNames,
     [property: JsonPropertyName("train_seconds")] double TrainSeconds,

@@ -92,7 +92,7 @@ public sealed class Trainer
             }
 
             var evaluated = method.ModelToEvaluate(epoch, models);
-            var result = config.Trainer.EvalOn || epoch == config.Trainer.Epochs - 1
+            var result = config.Trainer.EvaluatesAfter(epoch)
                 ? Validation.Run(evaluated, validationLoader, config.Data, config.Net.NumClasses, config.Device)
                 : null;
             var miou = result?.MeanIoU ?? double.NaN;

@@ -6,7 +6,8 @@ namespace SemiSeg.Training;
 /// The config's <c>trainer:</c> section outside the method-specific parts: epochs, sup_only_epoch,
 /// eval_on, optimizer (SGD kwargs lr, momentum, weight_decay) and lr_scheduler (poly, power). Ours:
 /// optimizer.head_lr_times (decoder and aux head learning-rate factor; the official code uses 10 on
-/// PASCAL VOC and 1 elsewhere), max_steps_per_epoch (a cap for quick runs). The official SupOnly
+/// PASCAL VOC and 1 elsewhere), max_steps_per_epoch (a cap for quick runs), eval_every (evaluate every N
+/// epochs, for runs of many short epochs). The official SupOnly
 /// configs' start_epochs is accepted and unused, as by the official code.
 /// </summary>
 public sealed record TrainerSettings
@@ -20,6 +21,12 @@ public sealed record TrainerSettings
     public double HeadLearningRateTimes { get; init; } = 10;
     public double PolyPower { get; init; } = 0.9;
     public int? MaxStepsPerEpoch { get; init; }
+
+    /// <summary>Ours: evaluate every this many epochs (and always after the last), when eval_on.</summary>
+    public int EvalEvery { get; init; } = 1;
+
+    /// <summary>Whether the epoch (0-based) ends with an evaluation: the last one always does.</summary>
+    public bool EvaluatesAfter(int epoch) => epoch == Epochs - 1 || (EvalOn && (epoch + 1) % EvalEvery == 0);
 
     internal static TrainerSettings Read(ConfigNode root, DataConfig data)
     {
@@ -37,6 +44,7 @@ public sealed record TrainerSettings
             Epochs = epochs,
             SupOnlyEpoch = t.Int("sup_only_epoch", 1, 0, epochs),
             EvalOn = t.Bool("eval_on", true),
+            EvalEvery = t.Int("eval_every", 1, 1, 100_000),
             LearningRate = kwargs.Double("lr", 0.001, 0, 10),
             Momentum = kwargs.Double("momentum", 0.9, 0, 1),
             WeightDecay = kwargs.Double("weight_decay", 0.0001, 0, 1),

@@ -119,6 +119,24 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
         }
     }
 
+    // eval_on: False evaluates after the last epoch only; eval_every: 2 after every second epoch and the last.
+    // An epoch without evaluation keeps its metrics line, with "miou": null (NaN is not JSON).
+    [Theory]
+    [InlineData("trainer.eval_on=False", new[] { false, false, false, false, true })]
+    [InlineData("trainer.eval_every=2", new[] { false, true, false, true, true })]
+    public void EpochsWithoutEvaluationAreRecordedWithANullMiou(string setting, bool[] evaluated)
+    {
+        var config = ExperimentConfig.Load(tiny.WriteConfig("suponly"), new[] { setting, "trainer.epochs=5" });
+        var run = tiny.NewRunDirectory();
+        var summary = new Trainer(config, run).Run();
+        var metrics = RunRecords.ReadMetrics(Path.Combine(run, "metrics.jsonl"));
+        Assert.Equal(evaluated, metrics.Select(m => !double.IsNaN(m.MeanIoU)).ToArray());
+        var lines = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
+        Assert.Contains("\"miou\":null", lines[0]);
+        Assert.Equal(metrics[^1].MeanIoU, summary.FinalMeanIoU);
+        Assert.Equal(metrics.Where(m => !double.IsNaN(m.MeanIoU)).Max(m => m.MeanIoU), summary.BestMeanIoU);
+    }
+
     [Fact]
     public void SaverPretrainLoadsTheStudentAndTheTeacherOfACheckpoint()
     {
