@@ -17,7 +17,10 @@ internal static class TableCommand
         var command = new Command("table", "Print Markdown tables of finished runs (mean ± std over seeds)") { runs, reference };
         command.SetAction(result => CliErrors.Run(() =>
         {
-            var rows = ResultsTable.Rows(result.GetValue(runs)!);
+            var directories = result.GetValue(runs)!;
+            var unfinished = directories.Where(d => File.Exists(Path.Combine(d, "summary.json")) && !ResultsTable.IsFinished(d)).ToList();
+            if (unfinished.Count > 0) Console.Error.WriteLine($"left out, not finished: {string.Join(", ", unfinished.Select(d => Path.GetFileName(d.TrimEnd('/'))))}");
+            var rows = ResultsTable.Rows(directories);
             if (rows.Count == 0) throw new ArgumentException("no finished run (a folder with summary.json) among the arguments");
             var grid = ResultsTable.Grid(rows);
             var others = ResultsTable.Others(rows, result.GetValue(reference));

@@ -10,7 +10,8 @@ namespace SemiSeg.Reporting;
 /// ("u2pl-1of8-s0", "u2pl-1of8-s1") are one setting, reported as mean and standard deviation of the
 /// best mIoU over seeds, with the number of seeds and the mean wall time. Settings named
 /// METHOD-SPLIT (split "1ofN" or "full", as bench/reproduce names them) also make a grid shaped like
-/// the paper's Table 1; the other settings (ablations) are listed against a reference run.
+/// the paper's Table 1; the other settings (ablations) are listed against a reference run. Runs
+/// that have not finished are left out.
 /// </summary>
 public static partial class ResultsTable
 {
@@ -21,7 +22,7 @@ public static partial class ResultsTable
     {
         var runs = runDirectories
             .Select(d => d.TrimEnd('/', Path.DirectorySeparatorChar))
-            .Where(d => File.Exists(Path.Combine(d, "summary.json")))
+            .Where(IsFinished)
             .Select(d => (Setting: SeedSuffix().Replace(Path.GetFileName(d), ""), Summary: RunRecords.ReadSummary(Path.Combine(d, "summary.json"))));
         return runs.GroupBy(r => r.Setting).Select(g =>
         {
@@ -30,6 +31,19 @@ public static partial class ResultsTable
             return new Row(g.Key, first.Method, first.Labeled, first.Unlabeled, best.Length, best.Average(), StandardDeviation(best),
                            g.Average(r => r.Summary.FinalMeanIoU * 100), g.Average(r => r.Summary.TrainSeconds / 60), best);
         }).OrderBy(r => r.Setting, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// A run is finished when its metrics hold the last epoch its summary names; summary.json is
+    /// rewritten after every epoch, so a run still training (or killed) has one too and is left out.
+    /// </summary>
+    public static bool IsFinished(string runDirectory)
+    {
+        var summaryPath = Path.Combine(runDirectory, "summary.json");
+        var metricsPath = Path.Combine(runDirectory, "metrics.jsonl");
+        if (!File.Exists(summaryPath) || !File.Exists(metricsPath)) return false;
+        var epochs = RunRecords.ReadSummary(summaryPath).Epochs;
+        return RunRecords.ReadMetrics(metricsPath).Any(r => r.Epoch == epochs - 1);
     }
 
     /// <summary>Sample standard deviation (n - 1); 0 for a single run.</summary>

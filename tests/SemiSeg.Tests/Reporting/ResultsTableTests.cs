@@ -33,6 +33,22 @@ public class ResultsTableTests
     }
 
     [Fact]
+    public void ARunStillTrainingIsLeftOut()
+    {
+        using var dir = new ScratchDirectory();
+        var runs = Runs(dir).ToList();
+        // A run killed after its first epoch: its summary (rewritten every epoch) names 3 epochs, its metrics hold 1.
+        var partial = FakeRun.Write(dir.Combine("u2pl-1of4-s0"), "u2pl", 0.9, 0.9, new[] { "sup", "total" }, unlabeledScene: false);
+        var metrics = Path.Combine(partial, "metrics.jsonl");
+        File.WriteAllText(metrics, File.ReadAllLines(metrics)[0] + "\n");
+        runs.Add(partial);
+        Assert.False(ResultsTable.IsFinished(partial));
+        Assert.True(ResultsTable.IsFinished(runs[0]));
+        Assert.DoesNotContain(ResultsTable.Rows(runs), r => r.Setting == "u2pl-1of4");
+        Assert.Equal(4, ResultsTable.Rows(runs).Count);
+    }
+
+    [Fact]
     public void TheGridHasMethodsDownSplitsAcrossAndTheGainOverSupOnly()
     {
         using var dir = new ScratchDirectory();
