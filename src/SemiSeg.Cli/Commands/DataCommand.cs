@@ -77,12 +77,18 @@ internal static class DataCommand
         var output = new Option<string>("--out") { Description = "state dict to write (for saver.backbone)", Required = true };
         var steps = new Option<int>("--steps") { Description = "SGD steps of 64 garments", DefaultValueFactory = _ => new BackbonePretraining.Options().Steps };
         var seed = new Option<ulong>("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
+        var task = new Option<string>("--task")
+        {
+            Description = "classes: predict the garment's class; rotation: predict the scene's quarter turns (no class labels used)",
+            DefaultValueFactory = _ => "classes",
+        };
+        task.AcceptOnlyFromAmong("classes", "rotation");
         var command = new Command("fashion-backbone",
-            "Pre-train a config's encoder on Fashion-MNIST training garments (FashionScenes' stand-in for ImageNet weights)") { config, output, steps, seed };
+            "Pre-train a config's encoder on Fashion-MNIST training garments (FashionScenes' stand-in for ImageNet weights)") { config, output, steps, seed, task };
         command.SetAction(result => CliErrors.Run(() =>
         {
             var net = SemiSeg.Training.ExperimentConfig.Load(result.GetValue(config)!).Net;
-            var options = new BackbonePretraining.Options { Steps = result.GetValue(steps), Seed = result.GetValue(seed) };
+            var options = new BackbonePretraining.Options { Steps = result.GetValue(steps), Seed = result.GetValue(seed), Task = result.GetValue(task)! };
             var outcome = BackbonePretraining.Run(net, FashionMnist.Load(train: true), result.GetValue(output)!, options,
                 (step, loss, accuracy) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {loss:F3}  accuracy {accuracy * 100:F1}%")));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -23,6 +23,21 @@ public static class BackbonePretraining
         public int Size { get; init; } = 32;
         public double LearningRate { get; init; } = 0.1;
         public ulong Seed { get; init; }
+
+        /// <summary>
+        /// What the encoder learns to predict: the garment's class ("classes"), or, without any class
+        /// label, by how many quarter turns the scene was rotated ("rotation", Gidaris et al. 2018).
+        /// The second leaves garment identity to the labelled scenes, as ImageNet pre-training leaves
+        /// VOC's classes to VOC's labels.
+        /// </summary>
+        public string Task { get; init; } = "classes";
+
+        public int OutputCount => Task switch
+        {
+            "classes" => FashionMnist.ClassNames.Count,
+            "rotation" => 4,
+            _ => throw new ArgumentException($"pre-training task '{Task}': expected classes or rotation"),
+        };
     }
 
     public sealed record Result(double Seconds, double FinalAccuracy, double FinalLoss);
@@ -33,9 +48,9 @@ public static class BackbonePretraining
         var clock = Stopwatch.StartNew();
         using var generator = new Generator(options.Seed);
         using var encoder = new ResNet(net.Encoder.ToResNetOptions(), generator);
-        using var classifier = new Linear(encoder.StageChannels[3], FashionMnist.ClassNames.Count, generator: generator);
+        using var classifier = new Linear(encoder.StageChannels[3], options.OutputCount, generator: generator);
         using var optimizer = new SGD(encoder.Parameters().Concat(classifier.Parameters()), options.LearningRate, momentum: 0.9, weightDecay: 1e-4);
-        var scenes = new FashionScenesOptions { Size = options.Size, MinGarments = 1, MaxGarments = 1, MinScale = 0.8, MaxScale = 1.2, TrainScenes = 2, ValScenes = 1 };
+        var scenes = SceneOptions(options);
         var mean = new[] { 123.675, 116.28, 103.53 };
         var std = new[] { 58.395, 57.12, 57.375 };
         double lossSum = 0, correct = 0, seen = 0, lastLoss = 0, lastAccuracy = 0;
@@ -69,8 +84,15 @@ public static class BackbonePretraining
         return new Result(clock.Elapsed.TotalSeconds, lastAccuracy, lastLoss);
     }
 
-    /// <summary>One batch of single-garment scenes, normalised, CHW; the label is the garment's class (0-9).</summary>
-    private static (float[] Pixels, long[] Labels) Batch(FashionMnist garments, FashionScenesOptions scenes, Options options, int step,
+    /// <summary>Scenes of one garment each, at the pre-training size.</summary>
+    internal static FashionScenesOptions SceneOptions(Options options) =>
+        new() { Size = options.Size, MinGarments = 1, MaxGarments = 1, MinScale = 0.8, MaxScale = 1.2, TrainScenes = 2, ValScenes = 1 };
+
+    /// <summary>
+    /// One batch of single-garment scenes, normalised, CHW; the label is the garment's class (0-9), or
+    /// for the rotation task the number of quarter turns (0-3, counter-clockwise) applied to the scene.
+    /// </summary>
+    internal static (float[] Pixels, long[] Labels) Batch(FashionMnist garments, FashionScenesOptions scenes, Options options, int step,
                                                          double[] mean, double[] std)
     {
         var plane = options.Size * options.Size;
@@ -79,10 +101,18 @@ public static class BackbonePretraining
         Parallel.For(0, options.BatchSize, i =>
         {
             var (image, _, pasted) = FashionScene.Render(garments, scenes, DeterministicRandom.For(options.Seed, 0x5052_4554, step, i));
-            labels[i] = pasted[0].Class - 1;
-            for (var p = 0; p < plane; p++)
-                for (var c = 0; c < 3; c++)
-                    pixels[(i * 3 + c) * plane + p] = (float)((image.Pixels[p * 3 + c] - mean[c]) / std[c]);
+            var turns = options.Task == "rotation" ? (step * options.BatchSize + i) % 4 : 0;
+            labels[i] = options.Task == "rotation" ? turns : pasted[0].Class - 1;
+            var n = options.Size;
+            for (var y = 0; y < n; y++)
+                for (var x = 0; x < n; x++)
+                {
+                    // The output pixel (y, x) of a counter-clockwise quarter turn comes from (x, n-1-y).
+                    var (sy, sx) = (y, x);
+                    for (var t = 0; t < turns; t++) (sy, sx) = (sx, n - 1 - sy);
+                    for (var c = 0; c < 3; c++)
+                        pixels[(i * 3 + c) * plane + y * n + x] = (float)((image.Pixels[(sy * n + sx) * 3 + c] - mean[c]) / std[c]);
+                }
         });
         return (pixels, labels);
     }
