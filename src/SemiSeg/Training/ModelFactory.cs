@@ -20,12 +20,14 @@ public static class ModelFactory
         try
         {
             if (config.Backbone is { } backbone) LoadBackbone(student, backbone, observer);
-            if (config.Pretrain is { } pretrain) LoadPretrain(student, pretrain, observer);
+            // Read once: the student's weights and, further down, the teacher's come from the same file.
+            using var pretrained = config.Pretrain is { } pretrainPath ? TorchFile.LoadDict(pretrainPath) : null;
+            if (pretrained is not null) LoadPretrain(student, pretrained, config.Pretrain!, observer);
             if (withTeacher)
             {
                 teacher = ModelBuilder.Build(config.Net, generator);
                 EmaTeacher.Copy(teacher, student, includeBuffers: true);
-                if (config.Pretrain is { } teacherSource) LoadPretrainedTeacher(teacher, teacherSource, observer);
+                if (pretrained is not null) LoadPretrainedTeacher(teacher, pretrained, config.Pretrain!, observer);
                 foreach (var p in teacher.Parameters()) p.RequiresGrad = false;
             }
             if (config.Device != Device.CPU)
@@ -58,20 +60,18 @@ public static class ModelFactory
     /// The teacher of a checkpoint (teacher_state), as the official trainer loads it with saver.pretrain;
     /// a file without one (a bare state dict, a SupOnly checkpoint) leaves the teacher a copy of the student.
     /// </summary>
-    public static void LoadPretrainedTeacher(SegmentationModel teacher, string path, ITrainingObserver observer)
+    private static void LoadPretrainedTeacher(SegmentationModel teacher, TorchDict weights, string path, ITrainingObserver observer)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        using var weights = TorchFile.LoadDict(path);
         if (!weights.ContainsKey("teacher_state")) return;
+        using var scope = Torch.Torch.NewDisposeScope();
         var report = teacher.LoadStateDict(weights.GetDict("teacher_state").ToTensors(), strict: false, stripPrefix: "module.");
         observer.OnMessage($"pretrain {path}: teacher_state, {report.LoadedKeys.Count} tensors loaded" + (report.IsExact ? "" : $"; {report.DescribeProblems()}"));
     }
 
     /// <summary>A whole network: a bare state dict or a checkpoint's model_state, with or without "module.".</summary>
-    public static void LoadPretrain(SegmentationModel model, string path, ITrainingObserver observer)
+    private static void LoadPretrain(SegmentationModel model, TorchDict weights, string path, ITrainingObserver observer)
     {
         using var scope = Torch.Torch.NewDisposeScope();
-        using var weights = TorchFile.LoadDict(path);
         var state = weights.ContainsKey("model_state") ? weights.GetDict("model_state") : weights;
         var report = model.LoadStateDict(state.ToTensors(), strict: false, stripPrefix: "module.");
         observer.OnMessage($"pretrain {path}: {report.LoadedKeys.Count} tensors loaded" + (report.IsExact ? "" : $"; {report.DescribeProblems()}"));
