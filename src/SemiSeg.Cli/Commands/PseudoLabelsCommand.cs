@@ -46,8 +46,7 @@ internal static class PseudoLabelsCommand
         var list = split is not null ? Path.GetFullPath(split) : experiment.Data.UnlabeledList;
         if (!File.Exists(list)) throw new FileNotFoundException($"{list}: split list not found", list);
         // The images are read through the validation pipeline (whole images, labels required).
-        experiment = CheckpointConfig.Load(configPath, checkpointPath,
-            overrides.Append($"dataset.val.data_list={list}").Append($"dataset.val.data_root={experiment.Data.TrainRoot}"));
+        experiment = experiment with { Data = experiment.Data with { ValList = list, ValRoot = experiment.Data.TrainRoot } };
         using var models = CheckpointConfig.LoadModels(experiment, checkpointPath, model, out var which);
         var data = DataSources.Open(experiment.Data, unlabeled: false);
         var percent = alpha ?? experiment.Unsupervised.InitialUnreliablePercent;

@@ -16,7 +16,7 @@ namespace SemiSeg.Reporting;
 public static partial class ResultsTable
 {
     public sealed record Row(string Setting, string Method, int Labeled, int Unlabeled, int Seeds, double MeanMiou, double StdMiou,
-                             double MeanFinalMiou, double MeanMinutes, IReadOnlyList<double> Mious);
+                             double MeanFinalMiou, double MeanMinutes);
 
     public static IReadOnlyList<Row> Rows(IEnumerable<string> runDirectories)
     {
@@ -29,7 +29,7 @@ public static partial class ResultsTable
             var best = g.Select(r => r.Summary.BestMeanIoU * 100).ToArray();
             var first = g.First().Summary;
             return new Row(g.Key, first.Method, first.Labeled, first.Unlabeled, best.Length, best.Average(), StandardDeviation(best),
-                           g.Average(r => r.Summary.FinalMeanIoU * 100), g.Average(r => r.Summary.TrainSeconds / 60), best);
+                           g.Average(r => r.Summary.FinalMeanIoU * 100), g.Average(r => r.Summary.TrainSeconds / 60));
         }).OrderBy(r => r.Setting, StringComparer.Ordinal).ToList();
     }
 
