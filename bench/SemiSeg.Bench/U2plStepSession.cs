@@ -36,11 +36,7 @@ internal sealed class U2plStepSession : IDisposable
         T.ManualSeed(config.Seed);
         method = MethodRegistry.Create(config) as U2plMethod ?? throw new ArgumentException($"{config.SourcePath}: method must be u2pl");
         models = ModelFactory.Build(config, withTeacher: true, SilentObserver.Instance);
-        optimizer = new SGD(new[]
-        {
-            new ParamGroup(models.Student.EncoderParameters(), config.Trainer.LearningRate),
-            new ParamGroup(models.Student.HeadParameters(), config.Trainer.LearningRate * config.Trainer.HeadLearningRateTimes),
-        }, config.Trainer.Momentum, config.Trainer.WeightDecay);
+        optimizer = Trainer.CreateOptimizer(config, models.Student);
         StepsPerEpoch = stepsPerEpoch;
         epoch = config.Trainer.SupOnlyEpoch + 1;
         iteration = epoch * stepsPerEpoch;

@@ -47,11 +47,7 @@ public sealed class Trainer
         if (data.ClassNames.Count != config.Net.NumClasses)
             throw new ArgumentException($"net.num_classes is {config.Net.NumClasses} but the dataset has {data.ClassNames.Count} classes ({string.Join(", ", data.ClassNames)})");
         using var models = ModelFactory.Build(config, method.UsesTeacher, observer);
-        using var optimizer = new SGD(new[]
-        {
-            new ParamGroup(models.Student.EncoderParameters(), config.Trainer.LearningRate),
-            new ParamGroup(models.Student.HeadParameters(), config.Trainer.LearningRate * config.Trainer.HeadLearningRateTimes),
-        }, config.Trainer.Momentum, config.Trainer.WeightDecay);
+        using var optimizer = CreateOptimizer(config, models.Student);
 
         var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages);
         var validationLoader = data.ValidationLoader(config.Data);
@@ -111,6 +107,13 @@ public sealed class Trainer
         if (config.Trainer.Epochs > 0) RunVisuals.Write(runDirectory, config, data, models, method, config.Trainer.Epochs - 1);
         return RunRecords.ReadSummary(SummaryPath);
     }
+
+    /// <summary>The official optimizer: SGD with the encoder at the base learning rate and the heads at head_lr_times it.</summary>
+    public static SGD CreateOptimizer(ExperimentConfig config, SegmentationModel student) => new(new[]
+    {
+        new ParamGroup(student.EncoderParameters(), config.Trainer.LearningRate),
+        new ParamGroup(student.HeadParameters(), config.Trainer.LearningRate * config.Trainer.HeadLearningRateTimes),
+    }, config.Trainer.Momentum, config.Trainer.WeightDecay);
 
     private IReadOnlyDictionary<string, double> TrainStep(ISegmentationMethod method, TrainingModels models, SGD optimizer,
         Data.SampleBatch labeled, Data.SampleBatch? unlabeled, int epoch, long iteration, int stepsPerEpoch, string lastCheckpoint)
