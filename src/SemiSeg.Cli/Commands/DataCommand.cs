@@ -48,15 +48,21 @@ internal static class DataCommand
         var size = new Option<int>("--size") { Description = "canvas side in pixels", DefaultValueFactory = _ => defaults.Size };
         var train = new Option<int>("--train") { Description = "training scenes", DefaultValueFactory = _ => defaults.TrainScenes };
         var val = new Option<int>("--val") { Description = "validation scenes", DefaultValueFactory = _ => defaults.ValScenes };
+        var minGarments = new Option<int>("--min-garments") { Description = "fewest garments in a scene", DefaultValueFactory = _ => defaults.MinGarments };
+        var maxGarments = new Option<int>("--max-garments") { Description = "most garments in a scene", DefaultValueFactory = _ => defaults.MaxGarments };
+        var minScale = new Option<double>("--min-scale") { Description = "smallest garment, as a multiple of the 28-pixel glyph", DefaultValueFactory = _ => defaults.MinScale };
+        var maxScale = new Option<double>("--max-scale") { Description = "largest garment, as a multiple of the 28-pixel glyph", DefaultValueFactory = _ => defaults.MaxScale };
         var source = new Option<string>("--fashion-mnist") { Description = "folder with Fashion-MNIST's *.gz idx files", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
         var command = new Command("fashion-scenes", "Build the FashionScenes segmentation benchmark from Fashion-MNIST garments")
-            { output, seed, size, train, val, source };
+            { output, seed, size, train, val, minGarments, maxGarments, minScale, maxScale, source };
         command.SetAction(result =>
         {
             var options = new FashionScenesOptions
             {
                 Seed = result.GetValue(seed), Size = result.GetValue(size),
                 TrainScenes = result.GetValue(train), ValScenes = result.GetValue(val),
+                MinGarments = result.GetValue(minGarments), MaxGarments = result.GetValue(maxGarments),
+                MinScale = result.GetValue(minScale), MaxScale = result.GetValue(maxScale),
             };
             var directory = result.GetValue(source)!;
             return Run(() =>

@@ -113,4 +113,25 @@ public class FashionScenesTests
         Assert.Equal(10000, test.Count);
         Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(1000, test.Labels.Count(l => l == c)));
     }
+
+    [Fact]
+    public void CommandLineGarmentCountAndScaleReachTheScenes()
+    {
+        using var temp = new TempDirectory();
+        var code = SemiSeg.Cli.Commands.DataCommand.Create().Parse(new[]
+        {
+            "fashion-scenes", "--out", temp.Path, "--size", "48", "--train", "3", "--val", "2",
+            "--min-garments", "3", "--max-garments", "3", "--min-scale", "1.5", "--max-scale", "1.5",
+        }).Invoke();
+        Assert.Equal(0, code);
+        var scenes = File.ReadAllLines(temp.Combine("scenes.tsv")).Skip(1).ToArray();
+        Assert.Equal(5, scenes.Length);
+        foreach (var scene in scenes)
+        {
+            var garments = scene.Split('\t')[1].Split(' ');
+            Assert.Equal(3, garments.Length);
+            Assert.All(garments, g => Assert.Equal("42", g.Split(':')[2]));   // side = round(28 x 1.5)
+        }
+        Assert.StartsWith("FashionScenes seed=0 size=48 train=3 val=2 garments=3-3 scale=1.5-1.5", File.ReadAllText(temp.Combine("fashion-scenes.txt")));
+    }
 }
