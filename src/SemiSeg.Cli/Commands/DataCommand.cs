@@ -52,9 +52,11 @@ internal static class DataCommand
         var maxGarments = new Option<int>("--max-garments") { Description = "most garments in a scene", DefaultValueFactory = _ => defaults.MaxGarments };
         var minScale = new Option<double>("--min-scale") { Description = "smallest garment, as a multiple of the 28-pixel glyph", DefaultValueFactory = _ => defaults.MinScale };
         var maxScale = new Option<double>("--max-scale") { Description = "largest garment, as a multiple of the 28-pixel glyph", DefaultValueFactory = _ => defaults.MaxScale };
+        var pool = new Option<int>("--labelled-pool") { Description = "the first N training scenes are the pool the labelled splits are drawn from (the rest stay unlabelled)", DefaultValueFactory = _ => defaults.LabelledPool };
+        var ifChanged = new Option<bool>("--if-changed") { Description = "do nothing when the folder already holds a build with these parameters" };
         var source = new Option<string>("--fashion-mnist") { Description = "folder with Fashion-MNIST's *.gz idx files", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
         var command = new Command("fashion-scenes", "Build the FashionScenes segmentation benchmark from Fashion-MNIST garments")
-            { output, seed, size, train, val, minGarments, maxGarments, minScale, maxScale, source };
+            { output, seed, size, train, val, pool, minGarments, maxGarments, minScale, maxScale, ifChanged, source };
         command.SetAction(result =>
         {
             var options = new FashionScenesOptions
@@ -63,10 +65,16 @@ internal static class DataCommand
                 TrainScenes = result.GetValue(train), ValScenes = result.GetValue(val),
                 MinGarments = result.GetValue(minGarments), MaxGarments = result.GetValue(maxGarments),
                 MinScale = result.GetValue(minScale), MaxScale = result.GetValue(maxScale),
+                LabelledPool = result.GetValue(pool),
             };
             var directory = result.GetValue(source)!;
             return Run(() =>
             {
+                if (result.GetValue(ifChanged) && FashionScenes.IsBuilt(result.GetValue(output)!, options))
+                {
+                    Console.WriteLine($"{result.GetValue(output)} already holds {options.Header}");
+                    return;
+                }
                 var report = FashionScenes.Build(result.GetValue(output)!, options,
                     FashionMnist.Load(train: true, directory), FashionMnist.Load(train: false, directory));
                 Console.WriteLine(report.Describe());

@@ -29,10 +29,13 @@ internal static class DemoCommand
         var configPath = Path.Combine(root, "configs", "fashion", $"{method}.yaml");
         if (!File.Exists(configPath)) throw new FileNotFoundException($"{configPath}: no FashionScenes preset for method '{method}'", configPath);
         var dataRoot = Path.Combine(root, "data", "fashion-scenes");
-        if (!File.Exists(Path.Combine(dataRoot, "splits", "val.txt")))
+        var sceneOptions = new FashionScenesOptions();
+        if (!FashionScenes.IsBuilt(dataRoot, sceneOptions))
         {
+            if (FashionScenes.BuiltHeader(dataRoot) is { } previous)
+                Console.WriteLine($"{dataRoot} holds another FashionScenes build ({previous}); rebuilding it as {sceneOptions.Header}");
             Console.WriteLine($"building FashionScenes in {dataRoot} (once) ...");
-            var report = FashionScenes.Build(dataRoot, new FashionScenesOptions(), FashionMnist.Load(train: true), FashionMnist.Load(train: false));
+            var report = FashionScenes.Build(dataRoot, sceneOptions, FashionMnist.Load(train: true), FashionMnist.Load(train: false));
             Console.WriteLine($"{report.Options.TrainScenes + report.Options.ValScenes} scenes in {report.Seconds:F1} s");
         }
         var config = ExperimentConfig.Load(configPath, overrides);

@@ -12,10 +12,7 @@ public sealed record FashionScenesReport(FashionScenesOptions Options, long[] Tr
     public string Describe()
     {
         var inv = CultureInfo.InvariantCulture;
-        var o = Options;
-        var text = new StringBuilder();
-        text.Append(inv, $"FashionScenes seed={o.Seed} size={o.Size} train={o.TrainScenes} val={o.ValScenes} ");
-        text.Append(inv, $"garments={o.MinGarments}-{o.MaxGarments} scale={o.MinScale}-{o.MaxScale} cover>={o.CoverThreshold} band>={o.BandThreshold}\n\n");
+        var text = new StringBuilder(Options.Header).Append("\n\n");
         text.Append("| class | train pixels | val pixels |\n|---|---:|---:|\n");
         double trainTotal = TrainPixels.Sum(), valTotal = ValPixels.Sum();
         for (var c = 0; c < TrainPixels.Length; c++)

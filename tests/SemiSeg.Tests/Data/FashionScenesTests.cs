@@ -70,8 +70,8 @@ public class FashionScenesTests
     {
         var options = new FashionScenesOptions { Size = 48 };
         var (image, label, garments) = FashionScene.Render(Pool(3, 1), options, new DeterministicRandom(1));
-        Assert.InRange(garments.Count, 2, 5);
-        Assert.All(garments, g => Assert.InRange(g.Side, 22, 70));
+        Assert.InRange(garments.Count, options.MinGarments, options.MaxGarments);
+        Assert.All(garments, g => Assert.InRange(g.Side, (int)Math.Round(28 * options.MinScale), (int)Math.Round(28 * options.MaxScale)));
         // The last garment is on top: the centre of its square (glyph 255) is its class.
         var top = garments[^1];
         int cy = top.Top + top.Side / 2, cx = top.Left + top.Side / 2;
@@ -133,5 +133,52 @@ public class FashionScenesTests
             Assert.All(garments, g => Assert.Equal("42", g.Split(':')[2]));   // side = round(28 x 1.5)
         }
         Assert.StartsWith("FashionScenes seed=0 size=48 train=3 val=2 garments=3-3 scale=1.5-1.5", File.ReadAllText(temp.Combine("fashion-scenes.txt")));
+    }
+
+    [Fact]
+    public void LabelledSplitsComeFromThePoolAndEveryOtherSceneIsUnlabelled()
+    {
+        using var temp = new TempDirectory();
+        FashionScenes.Build(temp.Path, new FashionScenesOptions { Size = 48, TrainScenes = 8, ValScenes = 1, LabelledPool = 4 }, Pool(0), Pool(9));
+        var train = File.ReadAllLines(temp.Combine("splits", "train.txt"));
+        Assert.Equal(8, train.Length);
+        // 1/16, 1/8 and 1/4 of a 4-scene pool round up to 1, 1/2 is 2, "full" is the whole pool.
+        Assert.Equal(new[] { "1", "2", "4" }, Directory.GetDirectories(temp.Combine("splits")).Select(Path.GetFileName).Order());
+        foreach (var count in new[] { 1, 2, 4 })
+        {
+            var labelled = File.ReadAllLines(temp.Combine("splits", $"{count}", "labeled.txt"));
+            var unlabelled = File.ReadAllLines(temp.Combine("splits", $"{count}", "unlabeled.txt"));
+            Assert.Equal(count, labelled.Length);
+            Assert.Subset(train.Take(4).ToHashSet(), labelled.ToHashSet());
+            Assert.Equal(train.Except(labelled), unlabelled);
+        }
+        Assert.Equal(train.Take(4), File.ReadAllLines(temp.Combine("splits", "4", "labeled.txt")));
+    }
+
+    [Fact]
+    public void RebuildReplacesTheOldBuildKeepsOtherFilesAndRefusesForeignFolders()
+    {
+        using var temp = new TempDirectory();
+        var first = new FashionScenesOptions { Size = 48, TrainScenes = 6, ValScenes = 1, Seed = 1 };
+        FashionScenes.Build(temp.Path, first, Pool(0), Pool(9));
+        Assert.True(FashionScenes.IsBuilt(temp.Path, first));
+        File.WriteAllText(temp.Combine("backbone.pth"), "encoder");
+        Directory.CreateDirectory(temp.Combine("splits", "99"));
+        var second = first with { TrainScenes = 4, Seed = 2 };
+        Assert.False(FashionScenes.IsBuilt(temp.Path, second));
+        FashionScenes.Build(temp.Path, second, Pool(0), Pool(9));
+        Assert.True(FashionScenes.IsBuilt(temp.Path, second));
+        Assert.False(FashionScenes.IsBuilt(temp.Path, first));
+        Assert.False(Directory.Exists(temp.Combine("splits", "99")));
+        Assert.False(File.Exists(temp.Combine("images", "train_00005.png")));
+        Assert.Equal("encoder", File.ReadAllText(temp.Combine("backbone.pth")));
+
+        using var foreign = new TempDirectory();
+        Directory.CreateDirectory(foreign.Combine("splits"));
+        File.WriteAllText(foreign.Combine("splits", "mine.txt"), "keep");
+        var error = Assert.Throws<ArgumentException>(() => FashionScenes.Build(foreign.Path, first, Pool(0), Pool(9)));
+        Assert.Contains(foreign.Path, error.Message);
+        Assert.Contains("splits/", error.Message);
+        Assert.Equal("keep", File.ReadAllText(foreign.Combine("splits", "mine.txt")));
     }
 }
