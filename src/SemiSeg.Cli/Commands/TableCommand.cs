@@ -6,7 +6,7 @@ namespace SemiSeg.Cli.Commands;
 /// <summary>
 /// `semiseg table RUN_DIR... [--reference RUN]`: Markdown tables of finished runs, seeds pooled into
 /// mean ± std: the Table 1 grid (runs named METHOD-SPLIT-sSEED), the ablations against a reference
-/// run, and every setting with its wall time.
+/// run, and every setting with its wall time; with --figure, the grid as a chart.
 /// </summary>
 internal static class TableCommand
 {
@@ -14,7 +14,8 @@ internal static class TableCommand
     {
         var runs = new Argument<string[]>("runs") { Description = "run folders (with summary.json)", Arity = ArgumentArity.OneOrMore };
         var reference = new Option<string?>("--reference") { Description = "the run the other settings (ablations) are compared with, e.g. u2pl-1of8-s0" };
-        var command = new Command("table", "Print Markdown tables of finished runs (mean ± std over seeds)") { runs, reference };
+        var figure = new Option<string?>("--figure") { Description = "also draw the grid as a chart: mIoU against labelled images per method (PNG, and SVG beside it)" };
+        var command = new Command("table", "Print Markdown tables of finished runs (mean ± std over seeds)") { runs, reference, figure };
         command.SetAction(result => CliErrors.Run(() =>
         {
             var directories = result.GetValue(runs)!;
@@ -27,6 +28,8 @@ internal static class TableCommand
             if (grid != "") Console.Write("### Best mIoU % by method and labelled fraction\n\n" + grid + "\n");
             if (others != "") Console.Write("### Other settings\n\n" + others + "\n");
             Console.Write("### Every setting\n\n" + ResultsTable.Markdown(rows));
+            if (result.GetValue(figure) is { } png && !LabelCurve.Write(rows, png))
+                Console.Error.WriteLine($"no figure: no run is named METHOD-SPLIT, so {png} was not written");
         }));
         return command;
     }

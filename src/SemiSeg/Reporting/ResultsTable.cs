@@ -70,13 +70,12 @@ public static partial class ResultsTable
     /// SupOnly at the same split. Empty when no setting is named METHOD-SPLIT.</summary>
     public static string Grid(IReadOnlyList<Row> rows)
     {
-        var cells = rows.Select(r => (Row: r, Match: MethodAndSplit().Match(r.Setting))).Where(p => p.Match.Success)
-                        .ToDictionary(p => (p.Match.Groups[1].Value, p.Match.Groups[2].Value), p => p.Row);
+        var cells = GridCells(rows);
         if (cells.Count == 0) return "";
-        var splits = cells.Keys.Select(k => k.Item2).Distinct().OrderByDescending(SplitDenominator).ToList();
-        var methods = cells.Keys.Select(k => k.Item1).Distinct().OrderBy(MethodOrder).ThenBy(m => m, StringComparer.Ordinal).ToList();
+        var splits = cells.Keys.Select(k => k.Split).Distinct().OrderByDescending(SplitDenominator).ToList();
+        var methods = GridMethods(cells);
         var text = new StringBuilder();
-        text.AppendLine("| method | " + string.Join(" | ", splits.Select(s => SplitTitle(s, cells.First(c => c.Key.Item2 == s).Value.Labeled))) + " |");
+        text.AppendLine("| method | " + string.Join(" | ", splits.Select(s => SplitTitle(s, cells.First(c => c.Key.Split == s).Value.Labeled))) + " |");
         text.AppendLine("|---|" + string.Concat(splits.Select(_ => "---|")));
         foreach (var m in methods)
             text.AppendLine($"| {m} | " + string.Join(" | ", splits.Select(s => cells.TryGetValue((m, s), out var r) ? Cell(r) + SeedNote(r) : "-")) + " |");
@@ -89,6 +88,15 @@ public static partial class ResultsTable
         }
         return text.ToString();
     }
+
+    /// <summary>The settings named METHOD-SPLIT, by method and split ("1of8", "full").</summary>
+    public static IReadOnlyDictionary<(string Method, string Split), Row> GridCells(IReadOnlyList<Row> rows) =>
+        rows.Select(r => (Row: r, Match: MethodAndSplit().Match(r.Setting))).Where(p => p.Match.Success)
+            .ToDictionary(p => (p.Match.Groups[1].Value, p.Match.Groups[2].Value), p => p.Row);
+
+    /// <summary>The grid's methods in the paper's order (SupOnly first, U2PL last), unknown ones after.</summary>
+    public static IReadOnlyList<string> GridMethods(IReadOnlyDictionary<(string Method, string Split), Row> cells) =>
+        cells.Keys.Select(k => k.Method).Distinct().OrderBy(MethodOrder).ThenBy(m => m, StringComparer.Ordinal).ToList();
 
     /// <summary>Settings not named METHOD-SPLIT (the ablations), each against the reference setting's
     /// best mIoU. Empty when there are none.</summary>
