@@ -8,7 +8,7 @@ public static class MethodRegistry
     public static ISegmentationMethod Create(ExperimentConfig config)
     {
         var criterion = new SupervisedCriterion(config.Criterion);
-        var ema = new EmaTeacher(new EmaOptions { Decay = config.Net.EmaDecay, SupOnlyEpoch = config.Trainer.SupOnlyEpoch });
+        var ema = new EmaTeacher(new EmaOptions { Decay = config.Net.EmaDecay, SupOnlyEpoch = config.Trainer.SupOnlyEpoch, IncludeBuffers = config.Net.EmaBuffers });
         // The method's own random stream (mix decisions, boxes, contrastive sampling) is separate from data and weights.
         var seed = config.Seed * 1_000_003UL + 17;
         return config.Method switch

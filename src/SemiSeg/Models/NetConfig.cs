@@ -16,6 +16,14 @@ public sealed record NetConfig
     /// <summary>Weight of the teacher's old parameters in the mean-teacher update (the trainer uses it).</summary>
     public double EmaDecay { get; init; } = 0.99;
 
+    /// <summary>
+    /// Ours (net.ema_buffers): the teacher's batch-norm statistics are copied and averaged with its
+    /// parameters (as iMAS does) instead of being its own, renewed only by its train-mode passes as in
+    /// the official U2PL loop. Off by default; a diagnostic of the first semi-supervised steps, whose
+    /// pseudo-labels otherwise come from statistics that belong to the teacher's initial weights.
+    /// </summary>
+    public bool EmaBuffers { get; init; }
+
     /// <summary>The auxiliary head on stage 3, or null when off.</summary>
     public AuxLossConfig? AuxLoss { get; init; }
 

@@ -58,6 +58,7 @@ public static class NetConfigYaml
             NumClasses = net.Has("num_classes") ? net.Int("num_classes", 0) : throw new ConfigException("net.num_classes", "is required"),
             SyncBn = net.Bool("sync_bn", defaults.SyncBn),
             EmaDecay = net.Double("ema_decay", defaults.EmaDecay),
+            EmaBuffers = net.Bool("ema_buffers", defaults.EmaBuffers),
             AuxLoss = net.Section("aux_loss") is { } aux ? ReadAux(aux) : null,
             Encoder = ReadEncoder(net.Section("encoder") ?? throw new ConfigException("net.encoder", "is required")),
             Decoder = ReadDecoder(net.Section("decoder") ?? throw new ConfigException("net.decoder", "is required")),
