@@ -8,18 +8,18 @@ namespace SemiSeg.Bench;
 
 /// <summary>
 /// One U2PL training setup built the way <see cref="Trainer"/> builds it (MethodRegistry, ModelFactory,
-/// SGD with the backbone and head groups), and the trainer's step sequence (TrainStep) with a phase
-/// timer around each part: the method's own phases come from <see cref="U2plMethod.Timer"/>, the data,
-/// backward, optimizer and EMA phases are timed here. Steps run in a semi-supervised epoch past the
-/// warm start (and past the epoch in which the teacher is re-copied from the student before every step).
+/// SGD with the backbone and head groups), and the trainer's step (<see cref="OptimizationStep"/>) with a
+/// phase timer around each part: the method's own phases come from <see cref="U2plMethod.Timer"/>, the
+/// read-back, backward, optimizer and EMA phases from OptimizationStep, the data and poly-lr phases
+/// from here. Steps run in a semi-supervised epoch past the warm start (and past the epoch in which
+/// the teacher is re-copied from the student before every step).
 /// </summary>
 internal sealed class U2plStepSession : IDisposable
 {
     public const string DataPhase = "data (wait for the batch, to tensors)";
-    public const string ReadLossesPhase = "read logged losses (one host read)";
-    public const string BackwardPhase = "student backward";
-    public const string OptimizerPhase = "optimizer (zero grad, poly lr, SGD step)";
-    public const string EmaPhase = "EMA teacher update";
+    public const string BackwardPhase = OptimizationStep.BackwardPhase;
+    public const string OptimizerPhase = OptimizationStep.OptimizerPhase;
+    public const string EmaPhase = OptimizationStep.EmaPhase;
     public const string FreePhase = "free the step's tensors";
 
     private readonly ExperimentConfig config;
@@ -48,7 +48,7 @@ internal sealed class U2plStepSession : IDisposable
     public int Epoch => epoch;
 
     /// <summary>
-    /// One step as Trainer.TrainStep runs it. <paramref name="nextBatch"/> makes the step's input tensors
+    /// One step as the trainer runs it. <paramref name="nextBatch"/> makes the step's input tensors
     /// (labelled images, labels, unlabelled images) in the step's dispose scope. Returns the logged losses.
     /// </summary>
     public IReadOnlyDictionary<string, double> Step(StepPhaseTimer timer, Func<(Tensor Images, Tensor Labels, Tensor Unlabeled)> nextBatch)
@@ -62,18 +62,10 @@ internal sealed class U2plStepSession : IDisposable
             using (timer.Measure(DataPhase)) batch = nextBatch();
             models.Student.Train();
             var input = new StepInput(batch.Images, batch.Labels, batch.Unlabeled, null, epoch, config.Trainer.Epochs, iteration, StepsPerEpoch);
-            var losses = method.Step(input, models);
-            using (timer.Measure(ReadLossesPhase)) values = losses.ReadTerms();
-            if (values.Values.Any(v => !double.IsFinite(v)))
-                throw new InvalidOperationException($"non-finite loss in the benchmark: {string.Join(", ", values)}");
             using (timer.Measure(OptimizerPhase))
-            {
-                optimizer.ZeroGrad();
                 PolyLR.Apply(optimizer, iteration, (long)config.Trainer.Epochs * StepsPerEpoch, config.Trainer.PolyPower);
-            }
-            using (timer.Measure(BackwardPhase)) losses.Total.Backward();
-            using (timer.Measure(OptimizerPhase)) optimizer.Step();
-            using (timer.Measure(EmaPhase)) method.AfterOptimizerStep(input, models);
+            values = OptimizationStep.Run(method, models, optimizer, input,
+                terms => new InvalidOperationException($"non-finite loss in the benchmark: {string.Join(", ", terms)}"), timer);
         }
         finally
         {

@@ -123,17 +123,9 @@ public sealed class Trainer
         var u = unlabeled?.ToTensors(config.Device);
         models.Student.Train();
         var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch);
-        var losses = method.Step(input, models);
-        // One host read per step: every logged scalar at once.
-        var values = losses.ReadTerms();
-        if (values.Values.Any(v => !double.IsFinite(v)))
-            throw new TrainingDivergedException(
-                $"non-finite loss at epoch {epoch}, step {iteration} ({string.Join(", ", values.Select(kv => $"{kv.Key}={kv.Value}"))}); " +
-                (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet"));
-        optimizer.ZeroGrad();
-        losses.Total.Backward();
-        optimizer.Step();
-        method.AfterOptimizerStep(input, models);
+        var values = OptimizationStep.Run(method, models, optimizer, input, terms => new TrainingDivergedException(
+            $"non-finite loss at epoch {epoch}, step {iteration} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); " +
+            (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet")));
         l.Dispose();
         u?.Dispose();
         return values;

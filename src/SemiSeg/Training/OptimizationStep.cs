@@ -1,0 +1,37 @@
+using SemiSeg.Methods;
+using SemiSeg.Torch.optim;
+
+namespace SemiSeg.Training;
+
+/// <summary>
+/// What a training step does once its batch is on the device, shared by <see cref="Trainer"/> and the
+/// step benchmark so that what the benchmark times is what training runs: the method's losses, one
+/// host read of every logged term, a stop on a non-finite loss (before it reaches the weights),
+/// backward, the SGD step, then the method's after-step work (the EMA teacher). The caller sets the
+/// learning rate before and owns the dispose scope around it.
+/// </summary>
+public static class OptimizationStep
+{
+    public const string ReadLossesPhase = "read logged losses (one host read)";
+    public const string BackwardPhase = "student backward";
+    public const string OptimizerPhase = "optimizer (zero grad, SGD step)";
+    public const string EmaPhase = "EMA teacher update";
+
+    /// <summary>
+    /// Runs the step and returns the logged loss terms. <paramref name="nonFinite"/> makes the exception
+    /// thrown when a term is NaN or infinite; <paramref name="timer"/>, when given, times each phase.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> Run(ISegmentationMethod method, TrainingModels models, SGD optimizer, StepInput input,
+        Func<IReadOnlyDictionary<string, double>, Exception> nonFinite, StepPhaseTimer? timer = null)
+    {
+        var losses = method.Step(input, models);
+        IReadOnlyDictionary<string, double> values;
+        using (timer?.Measure(ReadLossesPhase)) values = losses.ReadTerms();
+        if (values.Values.Any(v => !double.IsFinite(v))) throw nonFinite(values);
+        using (timer?.Measure(OptimizerPhase)) optimizer.ZeroGrad();
+        using (timer?.Measure(BackwardPhase)) losses.Total.Backward();
+        using (timer?.Measure(OptimizerPhase)) optimizer.Step();
+        using (timer?.Measure(EmaPhase)) method.AfterOptimizerStep(input, models);
+        return values;
+    }
+}
