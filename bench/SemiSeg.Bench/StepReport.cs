@@ -17,7 +17,7 @@ internal static class StepReport
         ("student forward + backward", new[] { U2plPhases.StudentForward, U2plStepSession.BackwardPhase }),
         ("contrastive loss (without memory bank)", new[] { U2plPhases.ContrastiveLoss }),
         ("memory bank (enqueue + sample)", new[] { U2plPhases.MemoryBank }),
-        ("optimizer + EMA", new[] { U2plStepSession.OptimizerPhase, U2plStepSession.EmaPhase }),
+        ("optimizer + EMA", new[] { U2plStepSession.PolyLrPhase, U2plStepSession.OptimizerPhase, U2plStepSession.EmaPhase }),
         ("other (mix, supervised and unsupervised losses, loss read, freeing)", Array.Empty<string>()),
     };
 

@@ -20,6 +20,7 @@ internal sealed class U2plStepSession : IDisposable
     public const string BackwardPhase = OptimizationStep.BackwardPhase;
     public const string OptimizerPhase = OptimizationStep.OptimizerPhase;
     public const string EmaPhase = OptimizationStep.EmaPhase;
+    public const string PolyLrPhase = "poly learning rate";
     public const string FreePhase = "free the step's tensors";
 
     private readonly ExperimentConfig config;
@@ -62,7 +63,7 @@ internal sealed class U2plStepSession : IDisposable
             using (timer.Measure(DataPhase)) batch = nextBatch();
             models.Student.Train();
             var input = new StepInput(batch.Images, batch.Labels, batch.Unlabeled, null, epoch, config.Trainer.Epochs, iteration, StepsPerEpoch);
-            using (timer.Measure(OptimizerPhase))
+            using (timer.Measure(PolyLrPhase))
                 PolyLR.Apply(optimizer, iteration, (long)config.Trainer.Epochs * StepsPerEpoch, config.Trainer.PolyPower);
             values = OptimizationStep.Run(method, models, optimizer, input,
                 terms => new InvalidOperationException($"non-finite loss in the benchmark: {string.Join(", ", terms)}"), timer);
