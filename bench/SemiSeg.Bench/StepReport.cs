@@ -1,5 +1,6 @@
 using System.Globalization;
 using SemiSeg.Methods;
+using SemiSeg.Training;
 
 namespace SemiSeg.Bench;
 
@@ -14,10 +15,10 @@ internal static class StepReport
     {
         ("data wait", new[] { U2plStepSession.DataPhase }),
         ("teacher forward (pseudo-label pass + second pass)", new[] { U2plPhases.TeacherPseudoLabels, U2plPhases.TeacherSecondPass }),
-        ("student forward + backward", new[] { U2plPhases.StudentForward, U2plStepSession.BackwardPhase }),
+        ("student forward + backward", new[] { U2plPhases.StudentForward, OptimizationStep.BackwardPhase }),
         ("contrastive loss (without memory bank)", new[] { U2plPhases.ContrastiveLoss }),
         ("memory bank (enqueue + sample)", new[] { U2plPhases.MemoryBank }),
-        ("optimizer + EMA", new[] { U2plStepSession.PolyLrPhase, U2plStepSession.OptimizerPhase, U2plStepSession.EmaPhase }),
+        ("optimizer + EMA", new[] { U2plStepSession.PolyLrPhase, OptimizationStep.OptimizerPhase, OptimizationStep.EmaPhase }),
         ("other (mix, supervised and unsupervised losses, loss read, freeing)", Array.Empty<string>()),
     };
 

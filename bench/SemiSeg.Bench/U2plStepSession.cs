@@ -17,9 +17,6 @@ namespace SemiSeg.Bench;
 internal sealed class U2plStepSession : IDisposable
 {
     public const string DataPhase = "data (wait for the batch, to tensors)";
-    public const string BackwardPhase = OptimizationStep.BackwardPhase;
-    public const string OptimizerPhase = OptimizationStep.OptimizerPhase;
-    public const string EmaPhase = OptimizationStep.EmaPhase;
     public const string PolyLrPhase = "poly learning rate";
     public const string FreePhase = "free the step's tensors";
 
@@ -61,7 +58,6 @@ internal sealed class U2plStepSession : IDisposable
         {
             (Tensor Images, Tensor Labels, Tensor Unlabeled) batch;
             using (timer.Measure(DataPhase)) batch = nextBatch();
-            models.Student.Train();
             var input = new StepInput(batch.Images, batch.Labels, batch.Unlabeled, null, epoch, config.Trainer.Epochs, iteration, StepsPerEpoch);
             using (timer.Measure(PolyLrPhase))
                 PolyLR.Apply(optimizer, iteration, (long)config.Trainer.Epochs * StepsPerEpoch, config.Trainer.PolyPower);

@@ -121,7 +121,6 @@ public sealed class Trainer
         using var scope = Torch.Torch.NewDisposeScope();
         var l = labeled.ToTensors(config.Device);
         var u = unlabeled?.ToTensors(config.Device);
-        models.Student.Train();
         var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch);
         var values = OptimizationStep.Run(method, models, optimizer, input, terms => new TrainingDivergedException(
             $"non-finite loss at epoch {epoch}, step {iteration} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); " +
