@@ -6,9 +6,9 @@ namespace SemiSeg.Training;
 /// <summary>
 /// What a training step does once its batch is on the device, shared by <see cref="Trainer"/> and the
 /// step benchmark so that what the benchmark times is what training runs: the student in train mode,
-/// the method's losses, one host read of every logged term, a stop on a non-finite loss (before it reaches the weights),
-/// backward, the SGD step, then the method's after-step work (the EMA teacher). The caller sets the
-/// learning rate before and owns the dispose scope around it.
+/// the method's losses, one host read of every logged term, a stop on a non-finite loss (before it
+/// reaches the weights), backward, the SGD step, then the method's after-step work (the EMA teacher).
+/// The caller sets the learning rate before and owns the dispose scope around it.
 /// </summary>
 public static class OptimizationStep
 {
