@@ -42,7 +42,7 @@ internal static class U2plStepBench
     {
         var config = ExperimentConfig.Load(configPath, options.ThreadOverride);
         var data = DataSources.Open(config.Data, unlabeled: true);
-        var stream = data.TrainingStream(config.Data, config.Seed, strongUnlabeled: false);
+        var stream = data.TrainingStream(config.Data, config.Seed, strongUnlabeled: false, config.Profile.WorldSize);
         var stepsPerEpoch = Math.Min(stream.StepsPerEpoch, config.Trainer.MaxStepsPerEpoch ?? int.MaxValue);
         if (options.Warmup + options.Steps > stream.StepsPerEpoch)
             throw new ArgumentException($"{configPath}: {options.Warmup + options.Steps} steps do not fit in one epoch of {stream.StepsPerEpoch}");

@@ -44,60 +44,95 @@ public sealed class ContrastiveLoss
     /// </summary>
     public Tensor Compute(ContrastiveInputs inputs, CategoryMemoryBank? bank, Generator generator, ClassPrototypes? prototypes = null, long iteration = 0)
     {
+        using var scope = Torch.NewDisposeScope();
+        var batch = Prepare(inputs);
+        Enqueue(new[] { batch }, bank);
+        return scope.MoveToOuter(Loss(batch, bank, generator, prototypes, iteration));
+    }
+
+    /// <summary>
+    /// The first half of the loss for one replica's images: the per-class anchor candidates, centres
+    /// and this batch's negatives. Its tensors belong to the dispose scope open at the call.
+    /// </summary>
+    public ContrastiveBatch Prepare(ContrastiveInputs inputs)
+    {
         var (student, teacher, probabilities, targets) = inputs;
         CheckShapes(student, teacher, probabilities, targets);
-        if (Options.UseMemoryBank && bank is null) throw new ArgumentException($"{ContrastiveOptions.Section}.use_memory_bank is on but no memory bank was given");
-        if (Options.AnchorEma && prototypes is null) throw new ArgumentException($"{ContrastiveOptions.Section}.anchor_ema is on but no prototypes were given");
-
         using var scope = Torch.NewDisposeScope();
         var featureDim = student.Size(1);
         // Pixels flattened in (b, y, x) order, the order rep[mask] lists them in the official code.
         var studentPixels = student.Permute(0, 2, 3, 1).Reshape(-1, featureDim);          // (P, D), with gradients
-        Tensor teacherPixels, centres;
-        Tensor[] anchorPixels, negativePixels;
+        Tensor centres;
+        Tensor[] anchorPixels, negatives;
         long[] lowCounts;
         using (Torch.NoGrad())
         {
-            teacherPixels = teacher.Detach().Permute(0, 2, 3, 1).Reshape(-1, featureDim);  // (P, D)
+            var teacherPixels = teacher.Detach().Permute(0, 2, 3, 1).Reshape(-1, featureDim);  // (P, D)
             var lowValid = targets.OneHot.Bool() & targets.LowMask.Unsqueeze(1);            // (B, C, h, w)
             var anchorMask = lowValid & probabilities.Gt(Options.CurrentClassThreshold);
-            var negatives = ProbabilityRankNegatives.Mask(probabilities, targets, Options.LowRank, Options.HighRank,
-                                                           Options.CurrentClassNegativeThreshold, Options.NegativeRule);
+            var negativeMask = ProbabilityRankNegatives.Mask(probabilities, targets, Options.LowRank, Options.HighRank,
+                                                             Options.CurrentClassNegativeThreshold, Options.NegativeRule);
             var lowByClass = PerClass(lowValid);                                            // (C, P)
             var counts = lowByClass.Sum(1);
             lowCounts = counts.ToArray<long>();                                             // one read steers the class loop
             // Eq. 12 centres of all classes at once: the mean teacher feature over each class's low-mask pixels.
             centres = lowByClass.Float().Mm(teacherPixels) / counts.ClampMin(1).Unsqueeze(1).Float();   // (C, D)
             anchorPixels = Rows(PerClass(anchorMask));
-            negativePixels = Rows(PerClass(negatives));
+            negatives = Rows(PerClass(negativeMask)).Select(rows => teacherPixels.IndexSelect(0, rows)).ToArray();
         }
+        var batch = new ContrastiveBatch(student, studentPixels, centres, anchorPixels, negatives, lowCounts);
+        foreach (var t in batch.Tensors()) scope.MoveToOuter(t);
+        return batch;
+    }
 
-        // Algorithm 1 lines 13-15: every class's negatives enter its queue before any is sampled.
-        var batchNegatives = new Tensor[NumClasses];
-        using (Torch.NoGrad())
+    /// <summary>
+    /// Algorithm 1 lines 13-15: every class's negatives of every replica enter its queue (replicas in
+    /// order, as the official all_gather concatenates them) before any replica samples.
+    /// </summary>
+    public void Enqueue(IReadOnlyList<ContrastiveBatch> batches, CategoryMemoryBank? bank)
+    {
+        if (!Options.UseMemoryBank) return;
+        if (bank is null) throw new ArgumentException($"{ContrastiveOptions.Section}.use_memory_bank is on but no memory bank was given");
+        using var scope = Torch.NewDisposeScope();
+        using var noGrad = Torch.NoGrad();
+        using var timing = Timer?.Measure(U2plPhases.MemoryBank);
+        for (var c = 0; c < NumClasses; c++)
         {
-            for (var c = 0; c < NumClasses; c++)
-            {
-                batchNegatives[c] = teacherPixels.IndexSelect(0, negativePixels[c]);
-                if (!Options.UseMemoryBank) continue;
-                using (Timer?.Measure(U2plPhases.MemoryBank)) bank!.Enqueue(c, batchNegatives[c]);
-            }
+            var keys = batches.Count == 1 ? batches[0].Negatives[c] : Torch.Cat(batches.Select(b => b.Negatives[c]));
+            bank.Enqueue(c, keys);
         }
+    }
 
-        var present = Enumerable.Range(0, NumClasses).Where(c => lowCounts[c] > 0).ToList();
+    /// <summary>
+    /// The second half: for every class present in the low mask, anchors and negatives drawn from
+    /// <paramref name="generator"/> and the InfoNCE (or binary) term, summed and divided by the number
+    /// of present classes, times loss_weight.
+    /// </summary>
+    public Tensor Loss(ContrastiveBatch batch, CategoryMemoryBank? bank, Generator generator, ClassPrototypes? prototypes = null, long iteration = 0)
+    {
+        if (Options.UseMemoryBank && bank is null) throw new ArgumentException($"{ContrastiveOptions.Section}.use_memory_bank is on but no memory bank was given");
+        if (Options.AnchorEma && prototypes is null) throw new ArgumentException($"{ContrastiveOptions.Section}.anchor_ema is on but no prototypes were given");
+        using var scope = Torch.NewDisposeScope();
+        var student = batch.Student;
+        var featureDim = student.Size(1);
+        var present = Enumerable.Range(0, NumClasses).Where(c => batch.LowCounts[c] > 0).ToList();
         var loss = student.Sum() * 0.0;                            // keeps the graph when nothing contributes
         if (present.Count <= 1) return scope.MoveToOuter(loss);
 
         var queries = (long)Options.NumQueries;
         var negativesPerQuery = (long)Options.NumNegatives;
-        foreach (var c in present)
+        for (var k = 0; k < present.Count; k++)
         {
-            var candidates = anchorPixels[c].Size(0);
-            var pool = Options.UseMemoryBank ? bank!.Count(c) : batchNegatives[c].Size(0);
+            // The official loop (loss_helper.py:169-200) reads anchors and centre of the k-th class but
+            // the queue of the k-th present class; by_class takes all three from the present class.
+            var negativeClass = present[k];
+            var anchorClass = Options.OfficialClassOrder ? k : negativeClass;
+            var candidates = batch.AnchorPixels[anchorClass].Size(0);
+            var pool = Options.UseMemoryBank ? bank!.Count(negativeClass) : batch.Negatives[negativeClass].Size(0);
             if (candidates == 0 || pool == 0) continue;
 
             var draw = Torch.Randint(0, candidates, new[] { queries }, generator).To(student.Device);
-            var anchors = studentPixels.IndexSelect(0, anchorPixels[c].IndexSelect(0, draw));    // (M, D)
+            var anchors = batch.StudentPixels.IndexSelect(0, batch.AnchorPixels[anchorClass].IndexSelect(0, draw));    // (M, D)
 
             Tensor negativeFeatures, positive;
             using (Torch.NoGrad())
@@ -105,12 +140,12 @@ public sealed class ContrastiveLoss
                 Tensor sampled;
                 if (Options.UseMemoryBank)
                 {
-                    using (Timer?.Measure(U2plPhases.MemoryBank)) sampled = bank!.Sample(c, queries * negativesPerQuery, generator);
+                    using (Timer?.Measure(U2plPhases.MemoryBank)) sampled = bank!.Sample(negativeClass, queries * negativesPerQuery, generator);
                 }
-                else sampled = batchNegatives[c].IndexSelect(0, Torch.Randint(0, pool, new[] { queries * negativesPerQuery }, generator).To(student.Device));
+                else sampled = batch.Negatives[negativeClass].IndexSelect(0, Torch.Randint(0, pool, new[] { queries * negativesPerQuery }, generator).To(student.Device));
                 negativeFeatures = sampled.To(student.Device).Reshape(queries, negativesPerQuery, featureDim);
-                positive = centres.Select(0, c);                                                   // (D)
-                if (Options.AnchorEma) positive = prototypes!.Update(c, positive, iteration);
+                positive = batch.Centres.Select(0, anchorClass);                                    // (D)
+                if (Options.AnchorEma) positive = prototypes!.Update(negativeClass, positive, iteration);
             }
             var term = Options.Binary
                 ? BinaryNegativeLoss.Compute(anchors, positive, negativeFeatures, Options.Temperature)

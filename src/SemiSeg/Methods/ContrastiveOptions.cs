@@ -14,8 +14,30 @@ public sealed record ContrastiveOptions
     /// <summary>negative_source (ours): unreliable, reliable or all (Table 4); when set it overrides negative_high_entropy.</summary>
     public string? NegativeSourceName { get; init; }
 
-    /// <summary>negative_rule (ours): paper (Eq. 14-15) or official (the official code's mask).</summary>
+    /// <summary>negative_rule (ours): paper (Eq. 14-15) or official (the official code's mask). Profile official sets official.</summary>
     public string NegativeRuleName { get; init; } = "paper";
+
+    /// <summary>
+    /// onehot (ours): correct, or official: the one-hot maps of the official label_onehot
+    /// (u2pl/utils/utils.py:50-59), which scatters along dim 0 with a (B, 1, H, W) index, so the first
+    /// image of each half (labelled, unlabelled) gets the union of every image's classes and the others
+    /// none (<see cref="PixelLabels.OfficialOneHot"/>). Profile official sets official.
+    /// </summary>
+    public string OneHotName { get; init; } = "correct";
+
+    /// <summary>
+    /// class_order (ours): by_class, or official: the official loss loop (u2pl/utils/loss_helper.py:169-200)
+    /// takes anchors and the positive of the i-th class but negatives from the memory bank of the i-th
+    /// present class (U2PL issue #111). Profile official sets official.
+    /// </summary>
+    public string ClassOrderName { get; init; } = "by_class";
+
+    /// <summary>
+    /// weight_by_world_size (ours): lambda_c divided by <see cref="U2plProfile.WorldSize"/>, as the official
+    /// train_semi.py:514-519 does in effect (all_reduce is outside autograd, so each replica back-propagates
+    /// its own loss / world_size). Profile official sets True.
+    /// </summary>
+    public bool WeightByWorldSize { get; init; }
 
     /// <summary>low_rank: r_l.</summary>
     public int LowRank { get; init; } = 3;
@@ -71,6 +93,20 @@ public sealed record ContrastiveOptions
         _ => throw new MethodOptionException($"{Section}.negative_source", NegativeSourceName, "must be one of unreliable, reliable, all"),
     };
 
+    public bool OfficialOneHot => OneHotName switch
+    {
+        "correct" => false,
+        "official" => true,
+        _ => throw new MethodOptionException($"{Section}.onehot", OneHotName, "must be one of correct, official"),
+    };
+
+    public bool OfficialClassOrder => ClassOrderName switch
+    {
+        "by_class" => false,
+        "official" => true,
+        _ => throw new MethodOptionException($"{Section}.class_order", ClassOrderName, "must be one of by_class, official"),
+    };
+
     public NegativeRule NegativeRule => NegativeRuleName switch
     {
         "paper" => NegativeRule.Paper,
@@ -88,6 +124,8 @@ public sealed record ContrastiveOptions
     {
         _ = NegativeSource;
         _ = NegativeRule;
+        _ = OfficialOneHot;
+        _ = OfficialClassOrder;
         OptionChecks.AtLeast($"{Section}.low_rank", LowRank, 0);
         if (HighRank <= LowRank) throw new MethodOptionException($"{Section}.high_rank", HighRank, $"must be greater than low_rank ({LowRank})");
         if (LowRank >= numClasses) throw new MethodOptionException($"{Section}.low_rank", LowRank, $"must be below the class count ({numClasses})");

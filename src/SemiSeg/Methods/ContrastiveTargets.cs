@@ -46,8 +46,10 @@ public sealed class ContrastiveTargets
     /// (taken from the teacher's second pass, as the official code does) and alpha_t in percent,
     /// resized to the representation's (height, width).
     /// </summary>
+    /// <param name="officialOneHot">the one-hot maps of the official label_onehot, made per half
+    /// (labelled, unlabelled) as train_semi.py:456-465 does (<see cref="PixelLabels.OfficialOneHot"/>).</param>
     public static ContrastiveTargets Build(Tensor labeledLabels, Tensor pseudoLabels, EntropyPartition partition, double entropyPercent,
-                                           NegativeSource source, long height, long width, long numClasses)
+                                           NegativeSource source, long height, long width, long numClasses, bool officialOneHot = false)
     {
         using var scope = Torch.NewDisposeScope();
         using var noGrad = Torch.NoGrad();
@@ -65,7 +67,13 @@ public sealed class ContrastiveTargets
         var labeledValid = labeledLabels.Ne(PixelLabels.IgnoreIndex);
         var low = PixelLabels.ResizeNearest(Torch.Cat(new[] { labeledValid, lowU }), height, width);
         var high = PixelLabels.ResizeNearest(Torch.Cat(new[] { labeledValid, negativeU }), height, width);
-        var oneHot = PixelLabels.OneHot(labelsSmall, numClasses);
+        var oneHot = officialOneHot
+            ? Torch.Cat(new[]
+            {
+                PixelLabels.OfficialOneHot(labelsSmall.Narrow(0, 0, labeledLabels.Size(0)), numClasses),
+                PixelLabels.OfficialOneHot(labelsSmall.Narrow(0, labeledLabels.Size(0), pseudoLabels.Size(0)), numClasses),
+            })
+            : PixelLabels.OneHot(labelsSmall, numClasses);
         var result = new ContrastiveTargets(labelsSmall, oneHot, low, high, labeledLabels.Size(0));
         foreach (var t in new[] { labelsSmall, oneHot, low, high }) scope.MoveToOuter(t);
         return result;

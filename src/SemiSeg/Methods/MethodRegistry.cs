@@ -16,7 +16,7 @@ public static class MethodRegistry
             "suponly" => new SupOnlyMethod(criterion),
             "mt" => new MeanTeacherMethod(criterion, config.Unsupervised, ema, mix: null, seed),
             "cutmix" => new MeanTeacherMethod(criterion, config.Unsupervised, ema, config.Unsupervised.ApplyAug ?? "cutmix", seed),
-            "u2pl" => new U2plMethod(criterion, config.Unsupervised, config.Contrastive, ema, config.Net.NumClasses, seed),
+            "u2pl" => new U2plMethod(criterion, config.Unsupervised, config.Contrastive, ema, config.Net.NumClasses, seed, config.Profile),
             "imas" => new ImasMethod(criterion, config.Imas!, seed),
             _ => throw new ArgumentException($"unknown method '{config.Method}'"),
         };

@@ -14,6 +14,19 @@ internal static class SupervisedStep
         return criterion.Compute(prediction, labels, auxiliary);
     }
 
+    /// <summary>
+    /// The supervised loss of one simulated replica: rows [start, start + labels.Size(0)) of the
+    /// batch's outputs against that replica's labels.
+    /// </summary>
+    public static Tensor Loss(SupervisedCriterion criterion, SegmentationOutput output, Tensor labels, long start, long count)
+    {
+        if (start == 0) return Loss(criterion, output, labels, count);
+        var (height, width) = (labels.Size(1), labels.Size(2));
+        var prediction = Upsample.ToLabels(output.Prediction.Narrow(0, start, count), height, width);
+        var auxiliary = criterion.UsesAux && output.Auxiliary is { } aux ? Upsample.ToLabels(aux.Narrow(0, start, count), height, width) : null;
+        return criterion.Compute(prediction, labels, auxiliary);
+    }
+
     /// <summary>The first rows of a batch (labelled images come first when batches are joined).</summary>
     public static Tensor Rows(Tensor t, long count) => t.Size(0) == count ? t : t.Narrow(0, 0, count);
 }

@@ -18,6 +18,9 @@ namespace SemiSeg.Methods;
 /// memory bank, or its binary variant (Eq. A1).</item>
 /// <item>After the optimizer step, the EMA update of the teacher.</item>
 /// </list>
+/// With a <see cref="U2plProfile"/> of world size N, the supervised, unsupervised and contrastive
+/// losses are computed per simulated replica and averaged, the memory bank takes every replica's
+/// negatives, and the contrastive weight follows the profile (see docs/u2pl-paper-vs-code.md).
 /// </summary>
 public sealed class U2plMethod : ISegmentationMethod
 {
@@ -28,13 +31,15 @@ public sealed class U2plMethod : ISegmentationMethod
     private readonly TeacherSchedule schedule;
     private readonly Generator generator;
     private readonly int numClasses;
+    private readonly U2plProfile profile;
     private CategoryMemoryBank? bank;
     private ClassPrototypes? prototypes;
     private StepPhaseTimer? timer;
 
     public U2plMethod(SupervisedCriterion criterion, UnsupervisedOptions unsupervised, ContrastiveOptions? contrastive,
-                      EmaTeacher ema, int numClasses, ulong seed)
+                      EmaTeacher ema, int numClasses, ulong seed, U2plProfile? profile = null)
     {
+        this.profile = (profile ?? new U2plProfile()).Validate();
         this.criterion = criterion;
         this.unsupervised = unsupervised;
         contrastiveOptions = contrastive;
@@ -45,6 +50,9 @@ public sealed class U2plMethod : ISegmentationMethod
     }
 
     public string Name => "u2pl";
+
+    /// <summary>The profile this step follows (paper or official, and the simulated world size).</summary>
+    public U2plProfile Profile => profile;
     public bool UsesUnlabeled => true;
     public bool UsesTeacher => true;
     public bool UsesStrongImages => false;
@@ -73,72 +81,142 @@ public sealed class U2plMethod : ISegmentationMethod
     {
         var teacher = models.RequireTeacher();
         var zero = Torch.Torch.Zeros(Array.Empty<long>());
+        var labeledCount = input.Labels.Size(0);
         if (schedule.IsWarm(input.Epoch))
         {
-            var warm = SupervisedStep.Loss(criterion, models.Student.Forward(input.LabeledImages), input.Labels, input.Labels.Size(0));
+            var chunksWarm = ReplicaChunks.Split(profile.Chunks, labeledCount, 0);
+            var studentWarm = models.Student.Forward(input.LabeledImages);
+            var warm = ReplicaMean(chunksWarm, r => SupervisedStep.Loss(criterion, studentWarm, chunksWarm.Labeled(input.Labels, r),
+                                                                          chunksWarm.LabeledStart(r), chunksWarm.LabeledPerReplica));
             TeacherSchedule.FollowBatchStatistics(teacher, input.LabeledImages);
             return new StepLosses(warm, new[] { ("sup", warm), ("unsup", zero), ("contrastive", zero) });
         }
         schedule.BeforeSemiStep(input.Epoch, models);
         var unlabeled = input.UnlabeledImages ?? throw new ArgumentException("u2pl needs unlabelled images");
         var (height, width) = (input.Height, input.Width);
+        var chunks = ReplicaChunks.Split(profile.Chunks, labeledCount, unlabeled.Size(0));
         PseudoLabels.Result pseudo;
         using (timer?.Measure(U2plPhases.TeacherPseudoLabels)) pseudo = PseudoLabels.Make(teacher, unlabeled, height, width);
-        using (timer?.Measure(U2plPhases.StrongMix))
-            pseudo = PseudoLabels.MaybeMix(pseudo, unsupervised.ApplyAug, unsupervised.AugProbability, generator);
+        using (timer?.Measure(U2plPhases.StrongMix)) pseudo = Mix(pseudo, chunks);
 
-        // (B_l + B_u, ...) student forward on labelled and (mixed) unlabelled images together.
-        var labeledCount = input.Labels.Size(0);
-        var unlabeledCount = pseudo.Images.Size(0);
+        // (B_l + B_u, ...) student forward on labelled and (mixed) unlabelled images together; with
+        // simulated replicas, batch norm sees all of them, as the official sync_bn over all GPUs.
         var images = Torch.Torch.Cat(new[] { input.LabeledImages, pseudo.Images });
-        SegmentationOutput student;
+        SegmentationOutput student, teacherOutput;
         using (timer?.Measure(U2plPhases.StudentForward)) student = models.Student.Forward(images);
-        Tensor supervised;
-        using (timer?.Measure(U2plPhases.SupervisedLoss)) supervised = SupervisedStep.Loss(criterion, student, input.Labels, labeledCount);
-
         // The teacher's second pass: train mode (its batch-norm statistics follow the batch), no gradients.
-        SegmentationOutput teacherOutput;
-        Tensor teacherProbabilities, teacherUnlabeledLarge;
         using (timer?.Measure(U2plPhases.TeacherSecondPass))
         using (Torch.Torch.NoGrad())
         {
             teacher.Train();
             teacherOutput = teacher.Forward(images);
-            teacherProbabilities = F.Softmax(teacherOutput.Prediction, 1);
-            teacherUnlabeledLarge = Upsample.ToLabels(teacherOutput.Prediction.Narrow(0, labeledCount, unlabeledCount), height, width);
         }
-
-        EntropyPartition partition;
-        Tensor unsup;
-        using (timer?.Measure(U2plPhases.UnsupervisedLoss))
-        {
-            partition = EntropyPartition.FromProbabilities(F.Softmax(teacherUnlabeledLarge, 1), pseudo.Labels);
-            var studentUnlabeledLarge = Upsample.ToLabels(student.Prediction.Narrow(0, labeledCount, unlabeledCount), height, width);
-            unsup = UnsupervisedLoss.Compute(studentUnlabeledLarge, pseudo.Labels, partition,
-                                            unsupervised.UnreliablePercentAt(input.Epoch, input.Epochs), unsupervised.LossWeight);
-        }
-
-        Tensor contra;
-        using (timer?.Measure(U2plPhases.ContrastiveLoss))
-            contra = contrastive is null || student.Representation is null
-                ? zero
-                : Contrastive(input, student.Representation, teacherOutput.Representation!, teacherProbabilities, partition, pseudo.Labels);
-        return new StepLosses(supervised + unsup + contra, new[] { ("sup", supervised), ("unsup", unsup), ("contrastive", contra) });
+        return SemiSupervisedLosses(input.Labels, pseudo.Labels, student, teacherOutput, input.Epoch, input.Epochs, input.Iteration);
     }
 
-    private Tensor Contrastive(StepInput input, Tensor studentRepresentation, Tensor teacherRepresentation, Tensor teacherProbabilities,
-                               EntropyPartition partition, Tensor pseudoLabels)
+    /// <summary>
+    /// The losses of a semi-supervised step from its forward passes, as train_semi.py:339-524 computes
+    /// them on each replica: <paramref name="student"/> and <paramref name="teacher"/> (second pass) are
+    /// the outputs for the joined batch (labelled images, then the mixed unlabelled ones), with
+    /// <paramref name="labels"/> (B_l, H, W) and the mixed <paramref name="pseudoLabels"/> (B_u, H, W).
+    /// Draws the contrastive samples from the method's generator and updates its memory bank.
+    /// </summary>
+    public StepLosses SemiSupervisedLosses(Tensor labels, Tensor pseudoLabels, SegmentationOutput student, SegmentationOutput teacher,
+                                           int epoch, int epochs, long iteration)
+    {
+        var (labeledCount, unlabeledCount) = (labels.Size(0), pseudoLabels.Size(0));
+        var (height, width) = (labels.Size(1), labels.Size(2));
+        var chunks = ReplicaChunks.Split(profile.Chunks, labeledCount, unlabeledCount);
+        Tensor supervised;
+        using (timer?.Measure(U2plPhases.SupervisedLoss))
+            supervised = ReplicaMean(chunks, r => SupervisedStep.Loss(criterion, student, chunks.Labeled(labels, r),
+                                                                      chunks.LabeledStart(r), chunks.LabeledPerReplica));
+        Tensor teacherProbabilities, teacherUnlabeledLarge;
+        using (Torch.Torch.NoGrad())
+        {
+            teacherProbabilities = F.Softmax(teacher.Prediction, 1);
+            teacherUnlabeledLarge = Upsample.ToLabels(teacher.Prediction.Narrow(0, labeledCount, unlabeledCount), height, width);
+        }
+
+        // Each replica's unsupervised loss and contrastive share on its own images (Eq. 3-16).
+        var studentUnlabeledLarge = Upsample.ToLabels(student.Prediction.Narrow(0, labeledCount, unlabeledCount), height, width);
+        var unsupTerms = new Tensor[chunks.Count];
+        var contrastiveBatches = new ContrastiveBatch[chunks.Count];
+        var useContrastive = contrastive is not null && student.Representation is not null;
+        for (var r = 0; r < chunks.Count; r++)
+        {
+            EntropyPartition partition;
+            var replicaPseudoLabels = chunks.Unlabeled(pseudoLabels, r);
+            using (timer?.Measure(U2plPhases.UnsupervisedLoss))
+            {
+                partition = EntropyPartition.FromProbabilities(F.Softmax(chunks.Unlabeled(teacherUnlabeledLarge, r), 1), replicaPseudoLabels);
+                unsupTerms[r] = UnsupervisedLoss.Compute(chunks.Unlabeled(studentUnlabeledLarge, r), replicaPseudoLabels, partition,
+                                                         unsupervised.UnreliablePercentAt(epoch, epochs), unsupervised.LossWeight);
+            }
+            if (!useContrastive) continue;
+            using (timer?.Measure(U2plPhases.ContrastiveLoss))
+                contrastiveBatches[r] = PrepareContrastive(epoch, epochs, chunks.Labeled(labels, r), chunks, r, student.Representation!,
+                                                           teacher.Representation!, teacherProbabilities, partition, replicaPseudoLabels);
+        }
+        var unsup = chunks.Count == 1 ? unsupTerms[0] : Torch.Torch.Stack(unsupTerms).Mean();
+
+        var contra = Torch.Torch.Zeros(Array.Empty<long>());
+        if (useContrastive)
+        {
+            using (timer?.Measure(U2plPhases.ContrastiveLoss))
+            {
+                contrastive!.Enqueue(contrastiveBatches, bank);
+                contra = ReplicaMean(chunks, r => contrastive.Loss(contrastiveBatches[r], bank, generator, prototypes, iteration));
+            }
+        }
+        // The logged contrastive loss is the replicas' mean; the optimised one carries the profile's
+        // 1 / world_size (train_semi.py:514-519: all_reduce is outside autograd).
+        var scale = contrastiveOptions is null ? 1.0 : profile.ContrastiveScale(contrastiveOptions);
+        var total = supervised + unsup + (scale == 1.0 ? contra : contra * scale);
+        return new StepLosses(total, new[] { ("sup", supervised), ("unsup", unsup), ("contrastive", contra) });
+    }
+
+    // The strong mix of each replica's unlabelled images with its own partners; with
+    // same_seed_on_every_replica every replica draws what the first one draws (train_semi.py:73-75, 324-335).
+    private PseudoLabels.Result Mix(PseudoLabels.Result pseudo, ReplicaChunks chunks)
+    {
+        if (chunks.Count == 1) return PseudoLabels.MaybeMix(pseudo, unsupervised.ApplyAug, unsupervised.AugProbability, generator);
+        using var state = profile.SameSeedOnEveryReplica ? generator.GetState() : null;
+        var parts = new PseudoLabels.Result[chunks.Count];
+        for (var r = 0; r < chunks.Count; r++)
+        {
+            if (state is not null) generator.SetState(state);
+            var part = new PseudoLabels.Result(chunks.Unlabeled(pseudo.Images, r), chunks.Unlabeled(pseudo.Labels, r),
+                                               chunks.Unlabeled(pseudo.Confidence, r), false);
+            parts[r] = PseudoLabels.MaybeMix(part, unsupervised.ApplyAug, unsupervised.AugProbability, generator);
+        }
+        return new PseudoLabels.Result(Torch.Torch.Cat(parts.Select(p => p.Images)), Torch.Torch.Cat(parts.Select(p => p.Labels)),
+                                       Torch.Torch.Cat(parts.Select(p => p.Confidence)), parts.Any(p => p.Mixed));
+    }
+
+    // The mean of a per-replica loss over the simulated replicas (DistributedDataParallel averages gradients).
+    private static Tensor ReplicaMean(ReplicaChunks chunks, Func<int, Tensor> perReplica)
+    {
+        if (chunks.Count == 1) return perReplica(0);
+        var terms = Enumerable.Range(0, chunks.Count).Select(perReplica).ToArray();
+        return Torch.Torch.Stack(terms).Mean();
+    }
+
+    private ContrastiveBatch PrepareContrastive(int epoch, int epochs, Tensor labels, ReplicaChunks chunks, int r, Tensor studentRepresentation,
+                                                Tensor teacherRepresentation, Tensor teacherProbabilities, EntropyPartition partition, Tensor pseudoLabels)
     {
         var options = contrastiveOptions!;
         var (h, w) = (studentRepresentation.Size(2), studentRepresentation.Size(3));
-        var percent = unsupervised.DynamicPartition ? options.EntropyPercentAt(input.Epoch, input.Epochs) : options.LowEntropyThreshold;
-        var targets = ContrastiveTargets.Build(input.Labels, pseudoLabels, partition, percent, options.NegativeSource, h, w, numClasses);
+        var percent = unsupervised.DynamicPartition ? options.EntropyPercentAt(epoch, epochs) : options.LowEntropyThreshold;
+        var targets = ContrastiveTargets.Build(labels, pseudoLabels, partition, percent, options.NegativeSource,
+                                               h, w, numClasses, options.OfficialOneHot);
         if (options.UseMemoryBank && bank is null)
             bank = CategoryMemoryBank.FromOptions(options, numClasses, teacherRepresentation.Size(1), teacherRepresentation.Device);
         if (options.AnchorEma && prototypes is null)
             prototypes = new ClassPrototypes(numClasses, teacherRepresentation.Size(1), teacherRepresentation.Device);
-        var inputs = new ContrastiveInputs(studentRepresentation, teacherRepresentation, teacherProbabilities, targets);
-        return contrastive!.Compute(inputs, bank, generator, prototypes, input.Iteration);
+        var inputs = new ContrastiveInputs(chunks.Joined(studentRepresentation, r), chunks.Joined(teacherRepresentation, r),
+                                           chunks.Joined(teacherProbabilities, r), targets);
+        return contrastive!.Prepare(inputs);
     }
 
     public void AfterOptimizerStep(StepInput input, TrainingModels models) => schedule.AfterStep(input, models);

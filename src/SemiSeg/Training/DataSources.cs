@@ -37,10 +37,14 @@ public sealed class DataSources
         };
     }
 
-    /// <summary>The training stream: labelled and unlabelled paced together, or labelled alone.</summary>
-    public ITrainingStream TrainingStream(DataConfig config, ulong seed, bool strongUnlabeled)
+    /// <summary>
+    /// The training stream: labelled and unlabelled paced together, or labelled alone. With
+    /// <paramref name="worldSize"/> simulated replicas a step loads world_size x batch_size images of
+    /// each kind, the global batch of the reproduced run (batch_size is per GPU, as in the official configs).
+    /// </summary>
+    public ITrainingStream TrainingStream(DataConfig config, ulong seed, bool strongUnlabeled, int worldSize = 1)
     {
-        var options = new LoaderOptions { BatchSize = config.BatchSize, Workers = config.Workers, Prefetch = config.Prefetch, Seed = seed };
+        var options = new LoaderOptions { BatchSize = config.BatchSize * worldSize, Workers = config.Workers, Prefetch = config.Prefetch, Seed = seed };
         return Unlabeled is null
             ? new SupervisedStream(new PrefetchLoader(Labeled, TrainTransform, options with { DropLast = true }))
             : new SemiSupervisedStream(new SemiSupervisedLoader(Labeled, Unlabeled, TrainTransform, options, strongUnlabeled));

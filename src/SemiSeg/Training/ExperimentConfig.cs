@@ -24,6 +24,8 @@ public sealed record ExperimentConfig
     public required SupervisedCriterionOptions Criterion { get; init; }
     public required UnsupervisedOptions Unsupervised { get; init; }
     public ContrastiveOptions? Contrastive { get; init; }
+    /// <summary>U2PL's profile and simulated world size (trainer.profile, trainer.world_size; ours).</summary>
+    public U2plProfile Profile { get; init; } = new();
     public ImasOptions? Imas { get; init; }
     /// <summary>saver.pretrain: a checkpoint or state dict of the whole network to start from.</summary>
     public string? Pretrain { get; init; }
@@ -60,7 +62,10 @@ public sealed record ExperimentConfig
         saver.Accept("snapshot_dir", "auto_resume");
         var pretrain = saver.String("pretrain");
         var backbone = saver.String("backbone");
-        var contrastive = MethodConfigReader.Contrastive(trainerNode, net.NumClasses);
+        var profile = MethodConfigReader.Profile(trainerNode, method);
+        if (profile.WorldSize > 1 && !net.SyncBn)
+            throw root.Error("trainer.world_size", $"is {profile.WorldSize} with net.sync_bn False: one process computes batch norm over all simulated replicas together, as sync_bn does; set net.sync_bn: True");
+        var contrastive = MethodConfigReader.Contrastive(trainerNode, net.NumClasses, profile);
         if (contrastive is not null && method == "u2pl" && !net.HasRepresentation)
             throw root.Error("trainer.contrastive", "needs a representation head: net.decoder must be DeepLabv3+ with rep_head on");
         var config = new ExperimentConfig
@@ -75,6 +80,7 @@ public sealed record ExperimentConfig
             Criterion = MethodConfigReader.Criterion(root, net.AuxLoss?.LossWeight ?? 0),
             Unsupervised = MethodConfigReader.Unsupervised(trainerNode, method),
             Contrastive = method == "u2pl" ? contrastive : null,
+            Profile = profile,
             Imas = method == "imas" ? MethodConfigReader.Imas(root, net.EmaDecay, trainer.SupOnlyEpoch) : null,
             Pretrain = string.IsNullOrEmpty(pretrain) ? null : Path.GetFullPath(Path.Combine(directory, pretrain)),
             Backbone = string.IsNullOrEmpty(backbone) ? null : Path.GetFullPath(Path.Combine(directory, backbone)),

@@ -43,19 +43,46 @@ internal static class MethodConfigReader
         }.Validate();
     }
 
-    public static ContrastiveOptions? Contrastive(ConfigNode trainer, int numClasses)
+    /// <summary>
+    /// trainer.profile, world_size, per_replica_statistics and same_seed_on_every_replica (all ours).
+    /// Only U2PL has profiles; another method that sets any of them is refused with the key named.
+    /// </summary>
+    public static U2plProfile Profile(ConfigNode trainer, string method)
+    {
+        string[] keys = { "profile", "world_size", "per_replica_statistics", "same_seed_on_every_replica" };
+        if (method != "u2pl")
+        {
+            foreach (var key in keys)
+                if (trainer.Has(key)) throw trainer.Error($"trainer.{key}", $"only method u2pl has profiles and simulated replicas (method is {method})");
+            return new U2plProfile();
+        }
+        var name = trainer.Choice("profile", U2plProfile.PaperName, U2plProfile.OfficialName, U2plProfile.PaperName);
+        var official = name == U2plProfile.OfficialName;
+        return new U2plProfile
+        {
+            Name = name,
+            WorldSize = trainer.Int("world_size", 1, 1, 1024),
+            PerReplicaStatistics = trainer.Bool("per_replica_statistics", true),
+            SameSeedOnEveryReplica = trainer.Bool("same_seed_on_every_replica", official),
+        }.Validate();
+    }
+
+    public static ContrastiveOptions? Contrastive(ConfigNode trainer, int numClasses, U2plProfile? profile = null)
     {
         if (!trainer.Has("contrastive")) return null;
         var c = trainer.Section("contrastive");
         // The section is read even when switched off, so its keys are still checked (an ablation
         // that sets enabled: False keeps the rest of the section as it was).
         var enabled = c.Bool("enabled", true);
-        var d = new ContrastiveOptions();
+        var d = (profile ?? new U2plProfile()).ContrastiveDefaults(new ContrastiveOptions());
         var options = new ContrastiveOptions
         {
             NegativeHighEntropy = c.Bool("negative_high_entropy", d.NegativeHighEntropy),
             NegativeSourceName = c.String("negative_source"),
             NegativeRuleName = c.String("negative_rule", d.NegativeRuleName)!,
+            OneHotName = c.String("onehot", d.OneHotName)!,
+            ClassOrderName = c.String("class_order", d.ClassOrderName)!,
+            WeightByWorldSize = c.Bool("weight_by_world_size", d.WeightByWorldSize),
             LowRank = c.Int("low_rank", d.LowRank),
             HighRank = c.Int("high_rank", d.HighRank),
             CurrentClassThreshold = c.Double("current_class_threshold", d.CurrentClassThreshold),

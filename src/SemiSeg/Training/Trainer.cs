@@ -49,7 +49,7 @@ public sealed class Trainer
         using var models = ModelFactory.Build(config, method.UsesTeacher, observer);
         using var optimizer = CreateOptimizer(config, models.Student);
 
-        var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages);
+        var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages, config.Profile.WorldSize);
         var validationLoader = data.ValidationLoader(config.Data);
         var stepsPerEpoch = Math.Min(stream.StepsPerEpoch, config.Trainer.MaxStepsPerEpoch ?? int.MaxValue);
         var totalSteps = (long)config.Trainer.Epochs * stepsPerEpoch;
