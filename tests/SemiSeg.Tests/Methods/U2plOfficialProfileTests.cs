@@ -1,0 +1,137 @@
+using System.Text.Json;
+using SemiSeg.Methods;
+using SemiSeg.Models;
+
+namespace SemiSeg.Tests.Methods;
+
+using Torch = global::SemiSeg.Torch.Torch;
+
+/// <summary>
+/// U2PL's official profile against Fixtures/official/u2pl_official_step.json, written by
+/// tools/make_official_u2pl_fixtures.py by executing the official label_onehot and the lines of
+/// train_semi.py from the student forward to the contrastive loss's scaling in gloo process groups
+/// of 1, 2 and 4 processes (Haochen-Wang409/U2PL; the commit is in the fixture).
+/// </summary>
+public class U2plOfficialProfileTests
+{
+    private static readonly Lazy<JsonElement> Fixture = new(() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "official", "u2pl_official_step.json"))).RootElement);
+
+    private static JsonElement Config => Fixture.Value.GetProperty("config");
+    private static int NumClasses => Config.Int("num_classes");
+
+    [Fact]
+    public void FixtureRecordsTheOfficialCommit() =>
+        Assert.Equal("ab3d2be313d4d6b2885e7a0213d4fce82a803b79", Fixture.Value.GetProperty("official_commit").GetString());
+
+    [Fact]
+    public void OfficialOneHotEqualsTheOfficialLabelOnehot()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var c = Fixture.Value.GetProperty("label_onehot");
+        var labels = c.Tensor("labels");
+        TensorAssert.Equal(c.Tensor("onehot").Float(), PixelLabels.OfficialOneHot(labels, NumClasses));
+        // The official map is not the correct one once a half has more than one image.
+        Assert.True(MaxDifference(PixelLabels.OneHot(labels, NumClasses), c.Tensor("onehot").Float()) > 0.5);
+    }
+
+    [Fact]
+    public void OurGeneratorDrawsWhatTorchRandintDraws()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var generator = new Generator((ulong)Config.Int("seed"));
+        var expected = Fixture.Value.GetProperty("randint_after_seed").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        Assert.Equal(expected, Torch.Randint(0, 1000, new long[] { expected.Length }, generator).ToArray<long>());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void OneProcessComputesWhatTheOfficialReplicasComputed(int worldSize)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var step = Fixture.Value.GetProperty("steps").GetProperty(worldSize.ToString());
+        using var method = Method(new U2plProfile { Name = "official", WorldSize = worldSize, SameSeedOnEveryReplica = true }, official: true);
+        var (losses, gradPred, gradRep) = Run(method, step);
+
+        TensorAssert.Close(step.Number("sup"), losses["sup"], 1e-5, "supervised loss (mean over replicas)");
+        TensorAssert.Close(step.Number("unsup"), losses["unsup"], 1e-5, "unsupervised loss (mean over replicas)");
+        TensorAssert.Close(step.Number("contra_mean"), losses["contrastive"], 1e-5, "contrastive loss (mean over replicas, unscaled as logged)");
+        TensorAssert.Close(step.Tensor("grad_pred").Float(), gradPred, 1e-5, "effective gradient of the predictions");
+        TensorAssert.Close(step.Tensor("grad_rep").Float(), gradRep, 1e-5, "effective gradient of the representations");
+        var bank = step.GetProperty("bank").EnumerateArray().ToArray();
+        for (var c = 0; c < NumClasses; c++)
+        {
+            using var snapshot = method.MemoryBank!.Snapshot(c);
+            TensorAssert.Close(LossFixtures.ToTensor(bank[c]).Float(), snapshot, 1e-6, $"memory bank of class {c}");
+        }
+    }
+
+    [Fact]
+    public void EachOfficialSwitchChangesTheStep()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var step = Fixture.Value.GetProperty("steps").GetProperty("4");
+        var profile = new U2plProfile { Name = "official", WorldSize = 4, SameSeedOnEveryReplica = true };
+        using var official = Method(profile, official: true);
+        var (_, _, reference) = Run(official, step);
+        var switches = new (string Key, Func<ContrastiveOptions, ContrastiveOptions> Change)[]
+        {
+            ("onehot", o => o with { OneHotName = "correct" }),
+            ("class_order", o => o with { ClassOrderName = "by_class" }),
+            ("negative_rule", o => o with { NegativeRuleName = "paper" }),
+            ("weight_by_world_size", o => o with { WeightByWorldSize = false }),
+        };
+        foreach (var (key, change) in switches)
+        {
+            using var variant = Method(profile, official: true, change);
+            var (_, _, gradRep) = Run(variant, step);
+            Assert.True(MaxDifference(reference, gradRep) > 1e-6, $"{key}: switching it away from official did not change the gradient");
+        }
+        using var whole = Method(profile with { PerReplicaStatistics = false }, official: true);
+        var (wholeLosses, _, _) = Run(whole, step);
+        Assert.NotEqual(step.Number("unsup"), wholeLosses["unsup"], 5);
+    }
+
+    private static double MaxDifference(Tensor a, Tensor b)
+    {
+        using var scope = Torch.NewDisposeScope();
+        return (a - b).Abs().Max().Item();
+    }
+
+    private static U2plMethod Method(U2plProfile profile, bool official, Func<ContrastiveOptions, ContrastiveOptions>? change = null)
+    {
+        var contrastiveConfig = Config.GetProperty("trainer").GetProperty("contrastive");
+        var options = new ContrastiveOptions
+        {
+            NegativeHighEntropy = contrastiveConfig.GetProperty("negative_high_entropy").GetBoolean(),
+            LowRank = contrastiveConfig.Int("low_rank"),
+            HighRank = contrastiveConfig.Int("high_rank"),
+            CurrentClassThreshold = contrastiveConfig.Number("current_class_threshold"),
+            CurrentClassNegativeThreshold = contrastiveConfig.Number("current_class_negative_threshold"),
+            LowEntropyThreshold = contrastiveConfig.Number("low_entropy_threshold"),
+            NumNegatives = contrastiveConfig.Int("num_negatives"),
+            NumQueries = contrastiveConfig.Int("num_queries"),
+            Temperature = contrastiveConfig.Number("temperature"),
+        };
+        if (official) options = profile.ContrastiveDefaults(options);
+        if (change is not null) options = change(options);
+        var unsupervised = new UnsupervisedOptions { DropPercent = Config.GetProperty("trainer").GetProperty("unsupervised").Number("drop_percent") };
+        var criterion = new SupervisedCriterion(new SupervisedCriterionOptions());
+        var ema = new EmaTeacher(new EmaOptions());
+        return new U2plMethod(criterion, unsupervised, options, ema, NumClasses, (ulong)Config.Int("seed"), profile);
+    }
+
+    // The step's losses from the fixture's outputs, and the gradients of its total with respect to the student's outputs.
+    private static (Dictionary<string, double> Losses, Tensor GradPred, Tensor GradRep) Run(U2plMethod method, JsonElement step)
+    {
+        var pred = step.Tensor("student_pred").Float().RequiresGrad_();
+        var rep = step.Tensor("student_rep").Float().RequiresGrad_();
+        var teacher = new SegmentationOutput(step.Tensor("teacher_pred").Float(), step.Tensor("teacher_rep").Float());
+        var result = method.SemiSupervisedLosses(step.Tensor("labels"), step.Tensor("pseudo_labels"), new SegmentationOutput(pred, rep), teacher,
+                                                 Config.Int("epoch"), Config.Int("epochs"), iteration: 1);
+        result.Total.Backward();
+        return (result.ReadTerms().ToDictionary(), pred.Grad!, rep.Grad!);
+    }
+}
