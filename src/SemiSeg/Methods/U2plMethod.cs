@@ -178,7 +178,7 @@ public sealed class U2plMethod : ISegmentationMethod
 
     // The strong mix of each replica's unlabelled images with its own partners; with
     // same_seed_on_every_replica every replica draws what the first one draws (train_semi.py:73-75, 324-335).
-    private PseudoLabels.Result Mix(PseudoLabels.Result pseudo, ReplicaChunks chunks)
+    internal PseudoLabels.Result Mix(PseudoLabels.Result pseudo, ReplicaChunks chunks)
     {
         if (chunks.Count == 1) return PseudoLabels.MaybeMix(pseudo, unsupervised.ApplyAug, unsupervised.AugProbability, generator);
         using var state = profile.SameSeedOnEveryReplica ? generator.GetState() : null;

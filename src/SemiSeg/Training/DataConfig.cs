@@ -98,6 +98,9 @@ public sealed record DataConfig
             GaussianBlur = node.Bool("GaussianBlur", false),
             Crop = size is null ? null : (size[0], size[1]),
             CropMode = cropType == "rand" ? CropMode.Random : CropMode.Center,
+            // label_pad (ours): the label of pixels a crop pads; the official Crop forces 0 (background,
+            // u2pl/dataset/augmentation.py:241-243), so the official configs set 0; 255 keeps padding out of the loss.
+            LabelPad = (byte)crop.Int("label_pad", LabelImage.IgnoreIndex, 0, 255),
             IntensityOps = node.Int("strong_ops", training ? 3 : 0, 0, 12),
         };
     }

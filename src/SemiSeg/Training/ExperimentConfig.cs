@@ -65,7 +65,7 @@ public sealed record ExperimentConfig
         var profile = MethodConfigReader.Profile(trainerNode, method);
         if (profile.WorldSize > 1 && !net.SyncBn)
             throw root.Error("trainer.world_size", $"is {profile.WorldSize} with net.sync_bn False: one process computes batch norm over all simulated replicas together, as sync_bn does; set net.sync_bn: True");
-        var contrastive = MethodConfigReader.Contrastive(trainerNode, net.NumClasses, profile);
+        var contrastive = MethodConfigReader.Contrastive(trainerNode, net.NumClasses, profile, method);
         if (contrastive is not null && method == "u2pl" && !net.HasRepresentation)
             throw root.Error("trainer.contrastive", "needs a representation head: net.decoder must be DeepLabv3+ with rep_head on");
         var config = new ExperimentConfig

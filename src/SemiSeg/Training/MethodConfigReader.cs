@@ -30,6 +30,7 @@ internal static class MethodConfigReader
         var u = trainer.Section("unsupervised");
         var d = new UnsupervisedOptions();
         u.Accept("TTA");
+        RefuseWithoutEffect(u, method);
         var defaultAug = method switch { "u2pl" => d.ApplyAug, "cutmix" => "cutmix", _ => null };
         var apply = u.String("apply_aug", defaultAug);
         return new UnsupervisedOptions
@@ -41,6 +42,33 @@ internal static class MethodConfigReader
             AugProbability = u.Double("aug_prob", method == "cutmix" ? 1.0 : d.AugProbability, 0, 1),
             DynamicPartition = u.Bool("dynamic_partition", d.DynamicPartition),
         }.Validate();
+    }
+
+    // A key of trainer.unsupervised that the chosen method would read and ignore is refused, so no
+    // setting is accepted without effect: MT never mixes, the CutMix baseline always does, only U2PL
+    // partitions by entropy, and SupOnly has no unsupervised loss. (iMAS reads its own keys: Imas.)
+    private static void RefuseWithoutEffect(ConfigNode u, string method)
+    {
+        static bool None(string? v) => v is null or "" or "none" or "False" or "false";
+        var apply = u.Has("apply_aug") ? u.String("apply_aug") : null;
+        string? Why(string key) => (method, key) switch
+        {
+            ("u2pl", _) => null,
+            ("mt", "apply_aug") when None(apply) => null,
+            ("mt", "apply_aug") => "method mt never mixes its unlabelled images; method cutmix is Mean Teacher with CutMix",
+            ("mt", "aug_prob") => "method mt never mixes its unlabelled images",
+            ("mt" or "cutmix", "loss_weight") => null,
+            ("cutmix", "apply_aug") when None(apply) => "method cutmix always mixes (apply_aug cutmix, cutout or classmix); method mt is the baseline without a mix",
+            ("cutmix", "apply_aug" or "aug_prob") => null,
+            ("mt" or "cutmix", "drop_percent" or "dynamic_partition") => $"method {method} has no entropy partition (U2PL's)",
+            ("suponly", _) => "method suponly has no unsupervised loss",
+            _ => null,
+        };
+        foreach (var key in new[] { "apply_aug", "aug_prob", "drop_percent", "dynamic_partition", "loss_weight" })
+        {
+            if (!u.Has(key) || method == "imas") continue;
+            if (Why(key) is { } reason) throw u.Error($"trainer.unsupervised.{key}", reason);
+        }
     }
 
     /// <summary>
@@ -67,9 +95,10 @@ internal static class MethodConfigReader
         }.Validate();
     }
 
-    public static ContrastiveOptions? Contrastive(ConfigNode trainer, int numClasses, U2plProfile? profile = null)
+    public static ContrastiveOptions? Contrastive(ConfigNode trainer, int numClasses, U2plProfile? profile = null, string method = "u2pl")
     {
         if (!trainer.Has("contrastive")) return null;
+        if (method != "u2pl") throw trainer.Error("trainer.contrastive", $"only method u2pl has a contrastive loss (method is {method})");
         var c = trainer.Section("contrastive");
         // The section is read even when switched off, so its keys are still checked (an ablation
         // that sets enabled: False keeps the rest of the section as it was).

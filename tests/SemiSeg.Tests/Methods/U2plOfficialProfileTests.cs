@@ -94,6 +94,30 @@ public class U2plOfficialProfileTests
         Assert.NotEqual(step.Number("unsup"), wholeLosses["unsup"], 5);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WithTheSameSeedEveryReplicaMixesAlike(bool sameSeed)
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var generator = new Generator(5);
+        var images = Torch.Randn(new long[] { 2, 3, 32, 32 }, generator);
+        var labels = Torch.Randint(0, 5, new long[] { 2, 32, 32 }, generator);
+        var confidence = Torch.Rand(new long[] { 2, 32, 32 }, generator);
+        // Two replicas with the same two images each.
+        var pseudo = new PseudoLabels.Result(Torch.Cat(new[] { images, images }), Torch.Cat(new[] { labels, labels }),
+                                             Torch.Cat(new[] { confidence, confidence }), false);
+        var profile = new U2plProfile { Name = "official", WorldSize = 2, SameSeedOnEveryReplica = sameSeed };
+        using var method = new U2plMethod(new SupervisedCriterion(new SupervisedCriterionOptions()),
+                                          new UnsupervisedOptions { AugProbability = 1 }, null, new EmaTeacher(new EmaOptions()), 5, 9, profile);
+        var mixed = method.Mix(pseudo, ReplicaChunks.Split(2, 4, 4));
+        Assert.True(mixed.Mixed);
+        var difference = MaxDifference(mixed.Labels.Narrow(0, 0, 2).Float(), mixed.Labels.Narrow(0, 2, 2).Float());
+        Assert.True(MaxDifference(mixed.Labels.Float(), pseudo.Labels.Float()) > 0, "nothing was mixed");
+        if (sameSeed) Assert.Equal(0, difference);
+        else Assert.True(difference > 0, "independent replicas drew the same boxes");
+    }
+
     private static double MaxDifference(Tensor a, Tensor b)
     {
         using var scope = Torch.NewDisposeScope();

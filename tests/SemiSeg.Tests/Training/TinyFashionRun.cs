@@ -48,15 +48,7 @@ trainer:
   optimizer:
     kwargs:
       lr: 0.01
-  unsupervised:
-    drop_percent: 80
-    apply_aug: cutmix
-  contrastive:
-    num_queries: 8
-    num_negatives: 4
-    queue_size: 64
-    background_queue_size: 128
-net:
+{MethodSections(method)}net:
   num_classes: 11
   encoder:
     type: resnet18
@@ -70,6 +62,24 @@ net:
       rep_planes: 16
       dilations: [1, 2, 3]
 ";
+
+    // Only the keys the method reads: a key a method would ignore is refused.
+    private static string MethodSections(string method) => method switch
+    {
+        "u2pl" => @"  unsupervised:
+    drop_percent: 80
+    apply_aug: cutmix
+  contrastive:
+    num_queries: 8
+    num_negatives: 4
+    queue_size: 64
+    background_queue_size: 128
+",
+        "cutmix" => @"  unsupervised:
+    apply_aug: cutmix
+",
+        _ => "",
+    };
 
     public string WriteConfig(string method)
     {
