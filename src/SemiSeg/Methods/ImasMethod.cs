@@ -16,7 +16,10 @@ public sealed class ImasMethod : ISegmentationMethod
     private readonly SupervisedCriterion criterion;
     private readonly ImasOptions options;
     private readonly EmaTeacher ema;
+    // Two streams, as the official step has: numpy's (strong/weak picks, CutMix trigger, box centres)
+    // and Python's random (the box side). With the same seed the first draws what numpy draws.
     private readonly Generator generator;
+    private readonly Generator sideGenerator;
 
     public ImasMethod(SupervisedCriterion criterion, ImasOptions options, ulong seed)
     {
@@ -24,7 +27,10 @@ public sealed class ImasMethod : ISegmentationMethod
         this.options = options.Validate();
         ema = new EmaTeacher(options.Ema);
         generator = new Generator(seed);
+        sideGenerator = new Generator(seed ^ SideSeedSalt);
     }
+
+    private const ulong SideSeedSalt = 0x5DEECE66DUL;
 
     public string Name => "imas";
     public bool UsesUnlabeled => true;
@@ -68,34 +74,35 @@ public sealed class ImasMethod : ISegmentationMethod
             var probability = options.FlagCmixTriggerByHard ? scores.Mean().Item() : options.UseCutmixTriggerProb;
             if (ImasAugmentation.Triggered(probability, generator))
             {
-                var partners = options.FlagCmixTriggerByHard ? ImasAugmentation.EasyHardPartners(scores)
-                    : Torch.Torch.Cat(new[] { Torch.Torch.Arange(1, unlabeledCount), Torch.Torch.Zeros(new long[] { 1 }, ScalarType.Int64) });
+                // cut_mix_by_hardness pairs by score whenever hardness_aware is set, whatever triggered it.
+                var partners = ImasAugmentation.EasyHardPartners(scores);
                 var randomScale = options.FlagMappingRandom ? scores.Mean().Item() : (double?)null;
-                mixed = ImasAugmentation.CutMix(weak, pseudoLabels, confidence, partners, options.UseCutmixRange, generator, randomScale);
+                mixed = ImasAugmentation.CutMix(weak, pseudoLabels, confidence, partners, options.UseCutmixRange, generator, randomScale, sideGenerator);
             }
         }
 
-        // 6: one student forward over labelled, strong and cut-mixed images.
-        var parts = new List<Tensor> { input.LabeledImages };
-        if (strong is not null) parts.Add(strong);
+        // 6: one student forward over labelled, weak, (cut-mixed), (strong) images, in the official
+        // order. The weak predictions are unused, but the weak images enter batch-norm statistics.
+        var parts = new List<Tensor> { input.LabeledImages, weak };
         if (mixed is { } m) parts.Add(m.Images);
+        if (strong is not null) parts.Add(strong);
         var output = models.Student.Forward(Torch.Torch.Cat(parts));
         var supervised = SupervisedStep.Loss(criterion, output, input.Labels, labeledCount);
 
         // 7: the unsupervised loss on each view, averaged when both exist.
         var weights = options.FlagHardnessWeightedLoss ? scores : null;
         var unsupTerms = new List<Tensor>();
-        var offset = labeledCount;
-        if (strong is not null)
-        {
-            var logits = Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width);
-            unsupTerms.Add(ImasUnsupervisedLoss.Compute(logits, pseudoLabels, confidence, options.Threshold, weights, options.LossWeight));
-            offset += unlabeledCount;
-        }
+        var offset = labeledCount + unlabeledCount;
         if (mixed is { } mix)
         {
             var logits = Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width);
             unsupTerms.Add(ImasUnsupervisedLoss.Compute(logits, mix.Labels, mix.Confidence, options.Threshold, weights, options.LossWeight));
+            offset += unlabeledCount;
+        }
+        if (strong is not null)
+        {
+            var logits = Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width);
+            unsupTerms.Insert(0, ImasUnsupervisedLoss.Compute(logits, pseudoLabels, confidence, options.Threshold, weights, options.LossWeight));
         }
         var unsup = unsupTerms.Count switch
         {
@@ -114,9 +121,23 @@ public sealed class ImasMethod : ISegmentationMethod
 
     public SegmentationModel ModelToEvaluate(int epoch, TrainingModels models) => models.RequireTeacher();
 
-    public void SaveState(TorchDict checkpoint) => GeneratorState.Save(checkpoint, generator);
+    public void SaveState(TorchDict checkpoint)
+    {
+        GeneratorState.Save(checkpoint, generator);
+        GeneratorState.Save(checkpoint, sideGenerator, SideGeneratorKey);
+    }
 
-    public void LoadState(TorchDict checkpoint) => GeneratorState.Load(checkpoint, generator);
+    public void LoadState(TorchDict checkpoint)
+    {
+        GeneratorState.Load(checkpoint, generator);
+        GeneratorState.Load(checkpoint, sideGenerator, SideGeneratorKey);
+    }
 
-    public void Dispose() => generator.Dispose();
+    private const string SideGeneratorKey = "method_generator_side";
+
+    public void Dispose()
+    {
+        generator.Dispose();
+        sideGenerator.Dispose();
+    }
 }

@@ -98,9 +98,12 @@ public sealed record DataConfig
             GaussianBlur = node.Bool("GaussianBlur", false),
             Crop = size is null ? null : (size[0], size[1]),
             CropMode = cropType == "rand" ? CropMode.Random : CropMode.Center,
-            IntensityOps = node.Int("strong_ops", training ? 3 : 0, 0, 12),
+            IntensityOps = node.Int("strong_ops", training ? OfficialStrongOps : 0, 0, 12),
         };
     }
+
+    /// <summary>iMAS's strong operations per image: its configs' strong_aug.num_augs, 2 in every official config and VOC log.</summary>
+    public const int OfficialStrongOps = 2;
 
     /// <summary>
     /// Relative paths are taken from the config file's folder: the official scripts run from the
