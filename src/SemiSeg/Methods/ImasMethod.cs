@@ -39,6 +39,7 @@ public sealed class ImasMethod : ISegmentationMethod
 
     public StepLosses Step(StepInput input, TrainingModels models)
     {
+        if (input.Epoch < options.Ema.SupOnlyEpoch) return SupervisedOnly(input, models);
         var teacher = models.RequireTeacher();
         var weak = input.UnlabeledImages ?? throw new ArgumentException("imas needs unlabelled images");
         var (height, width) = (input.Height, input.Width);
@@ -111,6 +112,15 @@ public sealed class ImasMethod : ISegmentationMethod
             _ => (unsupTerms[0] + unsupTerms[1]) / 2.0,
         };
         return new StepLosses(supervised + unsup, new[] { ("sup", supervised), ("unsup", unsup), ("score", scores.Mean()) });
+    }
+
+    // train_semi.py:323-337: before sup_only_epoch only the labelled images are forwarded; no score.
+    private StepLosses SupervisedOnly(StepInput input, TrainingModels models)
+    {
+        var output = models.Student.Forward(input.LabeledImages);
+        var supervised = SupervisedStep.Loss(criterion, output, input.Labels, input.Labels.Size(0));
+        var zero = Torch.Torch.Zeros(Array.Empty<long>());
+        return new StepLosses(supervised, new[] { ("sup", supervised), ("unsup", zero), ("score", zero) });
     }
 
     public void AfterOptimizerStep(StepInput input, TrainingModels models)

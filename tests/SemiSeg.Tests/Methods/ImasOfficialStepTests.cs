@@ -73,6 +73,27 @@ public class ImasOfficialStepTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void BeforeSupOnlyEpochTheStepIsSupervisedOnly()
+    {
+        // train_semi.py:323-337: epoch < sup_only_epoch forwards the labelled images alone.
+        using var models = new TrainingModels(Model("student/"), Model("teacher/"));
+        var options = Options() with { Ema = EmaOptions.Imas with { SupOnlyEpoch = 1 } };
+        using var method = new ImasMethod(new SupervisedCriterion(new SupervisedCriterionOptions()), options, 7);
+        using var scope = Torch.NewDisposeScope();
+        var input = new StepInput(Blob.Get("image_l"), Blob.Get("label_l"), Blob.Get("weak"), Blob.Get("strong"),
+                                  Epoch: 0, Epochs: 2, Iteration: 0, StepsPerEpoch: 1);
+        models.Student.Train();
+        var losses = method.Step(input, models).ReadTerms();
+        Assert.Equal(0.0, losses["unsup"]);
+        Assert.Equal(losses["sup"], losses["total"]);
+        using var reference = Model("student/");
+        reference.Train();
+        var expected = F.CrossEntropy(Upsample.ToLabels(reference.Forward(Blob.Get("image_l")).Prediction, 34, 34), Blob.Get("label_l"),
+                                      ignoreIndex: PixelLabels.IgnoreIndex).Item();
+        Assert.Equal(expected, losses["sup"], 6);
+    }
+
+    [Fact]
     public void ScoresMatchTheOfficialStepsScores()
     {
         using var student = Model("student/");
