@@ -17,7 +17,8 @@ python3-numpy; nothing else):
 
 What is executed: imas/utils/loss_helper.py compute_ulb_hardness_all, compute_ulb_hardness_miou,
 compute_unsupervised_loss_by_threshold; imas/dataset/cutmix_tensor.py cut_mix_by_hardness (with
-rand_bbox_by_v); the "3. apply mixup between strong and weak" block of train_semi.py train() (its source
+rand_bbox_by_v); imas/models/decoder.py dec_deeplabv3_plus and Aux_Module (weights drawn as rand * a + b
+from a seeded generator in state-dict order, recorded so that the test draws ours identically); the "3. apply mixup between strong and weak" block of train_semi.py train() (its source
 lines, cut out by their comment markers and exec'd); and train_semi.py train() itself for one iteration.
 The official commit is recorded in both fixtures.
 
@@ -114,7 +115,8 @@ def load_official(path):
     loss_helper = importlib.import_module("imas.utils.loss_helper")
     cutmix = importlib.import_module("imas.dataset.cutmix_tensor")
     train_semi = importlib.import_module("train_semi")
-    return loss_helper, cutmix, train_semi, stubbed
+    decoder = importlib.import_module("imas.models.decoder")
+    return loss_helper, cutmix, train_semi, decoder, stubbed
 
 
 def official_commit(path):
@@ -273,6 +275,61 @@ def unsup_loss_cases(loss_helper):
     return {"function": where(loss_helper.compute_unsupervised_loss_by_threshold), "threshold": threshold,
             "logits": put(logits), "labels": put(labels), "confidence": put(confidence), "scores": put(scores),
             "plain": float(plain), "weighted": float(weighted)}
+
+
+# ----------------------------------------------------------------------------------------------
+# iMAS's decoder and aux head (imas/models/decoder.py), with weights our test can regenerate
+# ----------------------------------------------------------------------------------------------
+def seeded_weights(module, gen):
+    """Fills every float state entry, in state-dict order, with rand * a + b from `gen` (uniform draws are
+    exact across PyTorch builds); returns [name, shape, a, b] so that the test fills ours the same way."""
+    kinds = {}
+    for prefix, m in module.named_modules():
+        for name, _ in m.named_parameters(recurse=False):
+            kinds[f"{prefix}.{name}" if prefix else name] = (type(m).__name__, name)
+    recipe = []
+    with torch.no_grad():
+        for name, tensor in module.state_dict().items():
+            if not tensor.is_floating_point():
+                continue
+            owner, leaf = kinds.get(name, ("buffer", name.rsplit(".", 1)[-1]))
+            if name.endswith("running_var"):
+                a, b = 0.5, 0.5
+            elif name.endswith("running_mean") or leaf == "bias":
+                a, b = 0.2, -0.1
+            elif owner.startswith("BatchNorm"):
+                a, b = 0.5, 0.75
+            else:  # conv weight: uniform with variance 1 / fan_in
+                bound = (3.0 / (tensor[0].numel())) ** 0.5
+                a, b = 2 * bound, -bound
+            tensor.copy_(torch.rand(tensor.shape, generator=gen) * a + b)
+            recipe.append([name, list(tensor.shape), a, b])
+    return recipe
+
+
+def decoder_case(decoder_module):
+    seed, classes, stage4, stage3, inner, low_planes, dilations = 41, 3, 32, 16, 8, 48, (1, 2, 3)
+    decoder = decoder_module.dec_deeplabv3_plus(stage4, num_classes=classes, inner_planes=inner, sync_bn=False,
+                                                dilations=dilations, rep_head=False, low_conv_planes=low_planes)
+    aux = decoder_module.Aux_Module(stage3, num_classes=classes, sync_bn=False)
+    gen = torch.Generator().manual_seed(seed)
+    decoder_recipe = seeded_weights(decoder, gen)
+    aux_recipe = seeded_weights(aux, gen)
+    # stage 1 has 256 channels: the official low_conv assumes ResNet-50/101 (decoder.py:29)
+    x1 = torch.rand(2, 256, 8, 8, generator=gen) * 2 - 1
+    x3 = torch.rand(2, stage3, 4, 4, generator=gen) * 2 - 1
+    x4 = torch.rand(2, stage4, 4, 4, generator=gen) * 2 - 1
+    decoder.eval()
+    aux.eval()
+    with torch.no_grad():
+        pred = decoder([x1, None, x3, x4])
+        aux_pred = aux(x3)
+    return {"function": where(decoder_module.dec_deeplabv3_plus), "aux_function": where(decoder_module.Aux_Module),
+            "seed": seed, "num_classes": classes, "stage4": stage4, "stage3": stage3, "inner_planes": inner,
+            "low_conv_planes": low_planes, "dilations": list(dilations), "head_planes": 256, "aux_hidden": 256,
+            "decoder_weights": decoder_recipe, "aux_weights": aux_recipe,
+            "inputs": {"stage1": [2, 256, 8, 8], "stage3": [2, stage3, 4, 4], "stage4": [2, stage4, 4, 4]},
+            "pred": put(pred), "aux": put(aux_pred)}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -442,14 +499,15 @@ def main():
     OFFICIAL = os.path.abspath(args.official)
     torch.set_num_threads(1)
     commit = official_commit(OFFICIAL)
-    loss_helper, cutmix, train_semi, stubbed = load_official(OFFICIAL)
+    loss_helper, cutmix, train_semi, decoder, stubbed = load_official(OFFICIAL)
     with tempfile.TemporaryDirectory() as rendezvous:
         torch.distributed.init_process_group("gloo", init_method=f"file://{rendezvous}/pg", rank=0, world_size=1)
         source = {"repository": "https://github.com/ZhenZHAO/iMAS", "commit": commit, "stubbed_imports": stubbed,
                   "torch": torch.__version__, "numpy": np.__version__,
                   "script": "tools/make_official_imas_fixtures.py"}
         fixtures = {"source": source, "hardness": hardness_cases(loss_helper), "mix_strong": mix_strong_cases(train_semi),
-                    "cutmix": cutmix_cases(cutmix), "unsup_loss": unsup_loss_cases(loss_helper)}
+                    "cutmix": cutmix_cases(cutmix), "unsup_loss": unsup_loss_cases(loss_helper),
+                    "decoder": decoder_case(decoder)}
         os.makedirs(os.path.join(FIXTURES, "imas"), exist_ok=True)
         with open(os.path.join(FIXTURES, "imas", "official_imas.json"), "w") as f:
             json.dump(fixtures, f)

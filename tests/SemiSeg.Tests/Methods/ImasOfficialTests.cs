@@ -1,5 +1,7 @@
 using System.Text.Json;
 using SemiSeg.Methods;
+using SemiSeg.Models;
+using SemiSeg.Torch.nn;
 
 namespace SemiSeg.Tests.Methods;
 
@@ -29,6 +31,21 @@ public class ImasOfficialTests
         var a = actual.To(ScalarType.Float64).ToArray<double>();
         for (var k = 0; k < e.Length; k++)
             Assert.True(Math.Abs(e[k] - a[k]) <= Relative * Math.Abs(e[k]) + 1e-7, $"{what}[{k}]: official {e[k]}, ours {a[k]}");
+    }
+
+    /// <summary>
+    /// For network outputs, where float32 sums over thousands of terms cancel near zero: |ours - official|
+    /// within 1e-5 of the largest |official| value.
+    /// </summary>
+    private static void CloseToScale(Tensor expected, Tensor actual, string what)
+    {
+        Assert.Equal(expected.Shape, actual.Shape);
+        var e = expected.To(ScalarType.Float64).ToArray<double>();
+        var a = actual.To(ScalarType.Float64).ToArray<double>();
+        var scale = e.Max(Math.Abs);
+        Assert.True(scale > 0.1, $"{what}: the official output is too small to test anything");
+        for (var k = 0; k < e.Length; k++)
+            Assert.True(Math.Abs(e[k] - a[k]) <= Relative * scale, $"{what}[{k}]: official {e[k]}, ours {a[k]} (scale {scale})");
     }
 
     [Fact]
@@ -153,6 +170,50 @@ public class ImasOfficialTests
             Assert.Equal(Math.Clamp(centres[b] - half, 0, size), flat[4 * b]);
             Assert.Equal(Math.Clamp(centres[b] + half, 0, size), flat[4 * b + 2]);
         }
+    }
+
+    // Fills a module's float state, in the fixture's order, with rand * a + b from the generator, as the script did.
+    private static void Fill(Module module, JsonElement recipe, Generator generator)
+    {
+        var state = module.StateDict().ToDictionary(e => e.Key, e => e.Value);
+        var names = new List<string>();
+        using var scope = Torch.NewDisposeScope();
+        using var noGrad = Torch.NoGrad();
+        foreach (var entry in recipe.EnumerateArray())
+        {
+            var name = entry[0].GetString()!;
+            var shape = entry[1].EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            Assert.True(state.ContainsKey(name), $"the official module has {name}, ours does not");
+            Assert.Equal(shape, state[name].Shape);
+            state[name].CopyInPlace(Torch.Rand(shape, generator) * entry[2].GetDouble() + entry[3].GetDouble());
+            names.Add(name);
+        }
+        Assert.Equal(state.Keys.Where(k => !k.EndsWith("num_batches_tracked")).Order(), names.Order());
+    }
+
+    [Fact]
+    public void ImasDecoderAndAuxHeadMatchTheOfficialModules()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var c = Case("decoder");
+        var classes = c.Int("num_classes");
+        var dilations = c.GetProperty("dilations").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        using var decoder = new ImasDeepLabV3Plus(c.Int("stage4"), 256, classes, c.Int("inner_planes"), c.Int("head_planes"),
+                                                  c.Int("low_conv_planes"), dilations);
+        using var aux = AuxiliaryHead.Imas(c.Int("stage3"), classes, c.Int("aux_hidden"));
+        using var generator = new Generator((ulong)c.Int("seed"));
+        Fill(decoder, c.GetProperty("decoder_weights"), generator);
+        Fill(aux, c.GetProperty("aux_weights"), generator);
+        Tensor Input(string stage) =>
+            Torch.Rand(c.GetProperty("inputs").GetProperty(stage).EnumerateArray().Select(e => e.GetInt64()).ToArray(), generator) * 2.0 - 1.0;
+        var (stage1, stage3, stage4) = (Input("stage1"), Input("stage3"), Input("stage4"));
+        decoder.Eval();
+        aux.Eval();
+        using var noGrad = Torch.NoGrad();
+        var output = decoder.Forward(new StageFeatures(stage1, stage3, stage3, stage4));
+        Assert.Null(output.Representation);
+        CloseToScale(c.Tensor("pred"), output.Prediction, "decoder");
+        CloseToScale(c.Tensor("aux"), aux.Forward(stage3), "aux");
     }
 
     [Fact]

@@ -93,6 +93,40 @@ net:
         Assert.DoesNotContain('\n', error.Message.Trim());
     }
 
+    private static string WithDecoder(string type, string kwargs) => Yaml("imas").Replace(@"
+    type: dec_deeplabv3_plus", $@"
+    type: {type}
+    kwargs:
+{kwargs}");
+
+    [Theory]
+    [InlineData("imas.models.decoder.dec_deeplabv3_plus", "      inner_planes: 8", 48)]
+    [InlineData("u2pl.models.decoder.dec_deeplabv3_plus", "      low_conv_planes: 16\n      rep_head: False", 16)]   // the VOC logs' form
+    public void TheImasDecoderIsBuiltFromItsOfficialKeys(string type, string kwargs, int lowConv)
+    {
+        var config = Parse(WithDecoder(type, kwargs));
+        Assert.True(config.Net.Decoder.ImasLayout);
+        Assert.False(config.Net.HasRepresentation);
+        using var model = SemiSeg.Models.ModelBuilder.Build(config.Net);
+        Assert.IsType<SemiSeg.Models.ImasDeepLabV3Plus>(model.Decoder);
+        var state = model.StateDict().ToDictionary(e => e.Key, e => e.Value.Shape);
+        Assert.Equal(new long[] { lowConv, 64, 1, 1 }, state["decoder.low_conv.0.weight"]);
+        Assert.False(state.ContainsKey("decoder.classifier.0.bias"));
+        Assert.DoesNotContain(state.Keys, k => k.Contains("representation"));
+    }
+
+    [Theory]
+    [InlineData("imas.models.decoder.dec_deeplabv3_plus", "      rep_head: True", "rep_head")]
+    [InlineData("imas.models.decoder.dec_deeplabv3_plus", "      dropout: 0.1", "dropout")]
+    [InlineData("imas.models.decoder.dec_deeplabv3_plus", "      low_conv_planes: 0", "low_conv_planes")]
+    [InlineData("u2pl.models.decoder.dec_deeplabv3", "      low_conv_planes: 48", "low_conv_planes")]
+    public void ABadImasDecoderKeyIsNamed(string type, string kwargs, string named)
+    {
+        var error = Record.Exception(() => Parse(WithDecoder(type, kwargs)));
+        Assert.NotNull(error);
+        Assert.Contains(named, error!.Message);
+    }
+
     [Fact]
     public void StrongAugIsRefusedForAMethodWithoutAStrongView()
     {
