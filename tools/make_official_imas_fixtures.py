@@ -18,8 +18,9 @@ python3-numpy; nothing else):
 What is executed: imas/utils/loss_helper.py compute_ulb_hardness_all, compute_ulb_hardness_miou,
 compute_unsupervised_loss_by_threshold; imas/dataset/cutmix_tensor.py cut_mix_by_hardness (with
 rand_bbox_by_v); imas/models/decoder.py dec_deeplabv3_plus and Aux_Module (weights drawn as rand * a + b
-from a seeded generator in state-dict order, recorded so that the test draws ours identically); the "3. apply mixup between strong and weak" block of train_semi.py train() (its source
-lines, cut out by their comment markers and exec'd); and train_semi.py train() itself for one iteration.
+from a seeded generator in state-dict order, recorded so that the test draws ours identically); the
+"3. apply mixup between strong and weak" block of train_semi.py train() (its source lines, cut out by their
+comment markers and exec'd); and train_semi.py train() itself for one iteration.
 The official commit is recorded in both fixtures.
 
 Patched at run time only, for a CPU machine without the official environment: Tensor.cuda and
