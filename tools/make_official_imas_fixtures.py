@@ -488,8 +488,30 @@ def official_step(train_semi, loss_helper, seed=7, size=34, labelled=2, unlabell
     meta = {"torch": torch.__version__, "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in STEP_NET.items()},
             "seed": seed, "threshold": threshold, "side": side, "loss_weight": 3.0, "ema_decay": 0.996,
             "sup_loss": sup, "unsup_loss": unsup, "hardness": [hardness[i] for i in range(unlabelled)],
-            "function": where(train_semi.train)}
+            "function": where(train_semi.train),
+            "no_strong_no_cutmix": no_strong_no_cutmix(train_semi, student_state, teacher_state, cfg,
+                                                       (None, image_l, label_l), (index_u, weak, weak.clone(), None))}
     return blob, meta
+
+
+def no_strong_no_cutmix(train_semi, student_state, teacher_state, cfg, labelled_batch, unlabelled_batch):
+    """The same step without strong_aug and with use_cutmix False: the official loader then hands a copy of
+    the weak image as the strong one (pascal_voc.py:82-89) and train() takes the loss on it (:514-518)."""
+    student_net, teacher_net = Net(**STEP_NET, dropout=0.0), Net(**STEP_NET, dropout=0.0)
+    student_net.load_state_dict(student_state)
+    teacher_net.load_state_dict(teacher_state)
+    student, teacher = OfficialInterface(student_net), OfficialInterface(teacher_net)
+    for t, s in zip(teacher.parameters(), student.parameters()):
+        t.data = s.data
+    variant = json.loads(json.dumps(cfg))
+    del variant["dataset"]["train"]["strong_aug"]
+    variant["trainer"]["unsupervised"]["use_cutmix"] = False
+    optimizer = torch.optim.SGD(student.parameters(), lr=0.001, momentum=0.9, weight_decay=0.0001)
+    sup, unsup, _ = train_semi.train(student, teacher, optimizer, ConstantLr(0.001), train_semi.get_criterion(variant),
+                                     OneBatch(labelled_batch), OneBatch(unlabelled_batch), 0, None,
+                                     logging.getLogger("official-step"), variant)
+    assert student.inputs[1].shape[0] == labelled_batch[1].shape[0] + 2 * unlabelled_batch[1].shape[0]
+    return {"sup_loss": sup, "unsup_loss": unsup}
 
 
 def main():

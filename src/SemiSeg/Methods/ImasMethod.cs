@@ -82,6 +82,10 @@ public sealed class ImasMethod : ISegmentationMethod
             }
         }
 
+        // Without a strong view (strong_aug off) and without CutMix the official loader hands a copy of
+        // the weak view as the "strong" one and the loss is taken on it (train_semi.py:471-475, 514-518).
+        if (strong is null && mixed is null) strong = weak;
+
         // 6: one student forward over labelled, weak, (cut-mixed), (strong) images, in the official
         // order. The weak predictions are unused, but the weak images enter batch-norm statistics.
         var parts = new List<Tensor> { input.LabeledImages, weak };

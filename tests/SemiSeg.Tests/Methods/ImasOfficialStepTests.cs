@@ -73,6 +73,23 @@ public class ImasOfficialStepTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void WithoutStrongViewOrCutMixTheLossIsOnACopyOfTheWeakView()
+    {
+        using var models = new TrainingModels(Model("student/"), Model("teacher/"));
+        var options = Options() with { StrongAug = false, UseCutmix = false };
+        using var method = new ImasMethod(new SupervisedCriterion(new SupervisedCriterionOptions()), options, 7);
+        using var scope = Torch.NewDisposeScope();
+        var input = new StepInput(Blob.Get("image_l"), Blob.Get("label_l"), Blob.Get("weak"), null,
+                                  Epoch: 0, Epochs: 1, Iteration: 0, StepsPerEpoch: 1);
+        models.Student.Train();
+        var losses = method.Step(input, models).ReadTerms();
+        var official = Blob.Meta.GetProperty("no_strong_no_cutmix");
+        Assert.True(official.GetProperty("unsup_loss").GetDouble() > 0.01);
+        Close(official.GetProperty("sup_loss").GetDouble(), losses["sup"], "supervised loss");
+        Close(official.GetProperty("unsup_loss").GetDouble(), losses["unsup"], "unsupervised loss");
+    }
+
+    [Fact]
     public void BeforeSupOnlyEpochTheStepIsSupervisedOnly()
     {
         // train_semi.py:323-337: epoch < sup_only_epoch forwards the labelled images alone.
