@@ -94,26 +94,20 @@ public sealed class ImasMethod : ISegmentationMethod
         var output = models.Student.Forward(Torch.Torch.Cat(parts));
         var supervised = SupervisedStep.Loss(criterion, output, input.Labels, labeledCount);
 
-        // 7: the unsupervised loss on each view, averaged when both exist.
+        // 7: the unsupervised loss on each view, averaged when both exist (train_semi.py:493-520).
         var weights = options.FlagHardnessWeightedLoss ? scores : null;
-        var unsupTerms = new List<Tensor>();
-        var offset = labeledCount + unlabeledCount;
-        if (mixed is { } mix)
+        Tensor ViewLoss(long offset, Tensor labels, Tensor viewConfidence) =>
+            ImasUnsupervisedLoss.Compute(Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width),
+                                         labels, viewConfidence, options.Threshold, weights, options.LossWeight);
+        var afterWeak = labeledCount + unlabeledCount;
+        var mixedLoss = mixed is { } mix ? ViewLoss(afterWeak, mix.Labels, mix.Confidence) : null;
+        var strongLoss = strong is null ? null : ViewLoss(mixed is null ? afterWeak : afterWeak + unlabeledCount, pseudoLabels, confidence);
+        var unsup = (strongLoss, mixedLoss) switch
         {
-            var logits = Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width);
-            unsupTerms.Add(ImasUnsupervisedLoss.Compute(logits, mix.Labels, mix.Confidence, options.Threshold, weights, options.LossWeight));
-            offset += unlabeledCount;
-        }
-        if (strong is not null)
-        {
-            var logits = Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width);
-            unsupTerms.Insert(0, ImasUnsupervisedLoss.Compute(logits, pseudoLabels, confidence, options.Threshold, weights, options.LossWeight));
-        }
-        var unsup = unsupTerms.Count switch
-        {
-            0 => Torch.Torch.Zeros(Array.Empty<long>()),
-            1 => unsupTerms[0],
-            _ => (unsupTerms[0] + unsupTerms[1]) / 2.0,
+            ({ } a, { } c) => (a + c) / 2.0,
+            ({ } a, null) => a,
+            (null, { } c) => c,
+            _ => throw new InvalidOperationException("no unlabelled view to take the loss on"),
         };
         return new StepLosses(supervised + unsup, new[] { ("sup", supervised), ("unsup", unsup), ("score", scores.Mean()) });
     }
