@@ -7,14 +7,14 @@ internal static class GeneratorState
 {
     public const string Key = "method_generator";
 
-    public static void Save(TorchDict checkpoint, Generator generator)
+    public static void Save(TorchDict checkpoint, Generator generator, string key = Key)
     {
         using var state = generator.GetState();
-        checkpoint.Set(Key, TorchValue.FromTensor(state));
+        checkpoint.Set(key, TorchValue.FromTensor(state));
     }
 
-    public static void Load(TorchDict checkpoint, Generator generator)
+    public static void Load(TorchDict checkpoint, Generator generator, string key = Key)
     {
-        if (checkpoint.ContainsKey(Key)) generator.SetState(checkpoint.GetTensor(Key));
+        if (checkpoint.ContainsKey(key)) generator.SetState(checkpoint.GetTensor(key));
     }
 }

@@ -54,17 +54,38 @@ public static class ImasAugmentation
     /// CutMix of images (B, C, H, W), labels and confidences (B, H, W): image i gets the box of its
     /// partner (<paramref name="partners"/>, B). <paramref name="sideRange"/> is use_cutmix_range;
     /// <paramref name="randomScale"/> (flag_mapping_random) multiplies the random part of the side by it.
+    /// The side is drawn from <paramref name="sideGenerator"/> (the official code draws it from
+    /// Python's <c>random</c>), the centres from <paramref name="generator"/> (numpy's stream there).
     /// </summary>
     public static (Tensor Images, Tensor Labels, Tensor Confidence) CutMix(Tensor images, Tensor labels, Tensor confidence, Tensor partners,
-                                                                          double[] sideRange, Generator generator, double? randomScale = null)
+                                                                          double[] sideRange, Generator generator, double? randomScale = null,
+                                                                          Generator? sideGenerator = null)
     {
         using var scope = Torch.NewDisposeScope();
-        var (batch, height, width) = (images.Size(0), images.Size(2), images.Size(3));
+        var v = SideRatio(sideRange, sideGenerator ?? generator, randomScale);
+        var box = BoxMask(images.Size(0), images.Size(2), images.Size(3), v, generator);
+        var (mixedImages, mixedLabels, mixedConfidence) = Paste(images, labels, confidence, partners, box);
+        return (scope.MoveToOuter(mixedImages), scope.MoveToOuter(mixedLabels), scope.MoveToOuter(mixedConfidence));
+    }
+
+    /// <summary>
+    /// The box side as a fraction of the image (cut_mix_by_hardness): uniform in [min, max] of
+    /// <paramref name="sideRange"/>, the random part scaled by <paramref name="randomScale"/> when given.
+    /// </summary>
+    public static double SideRatio(double[] sideRange, Generator generator, double? randomScale = null)
+    {
+        using var scope = Torch.NewDisposeScope();
         var (low, high) = (sideRange.Min(), sideRange.Max());
         var v = (high - low) * Torch.Rand(new long[] { 1 }, generator, ScalarType.Float64).Item();
         if (randomScale is { } s) v *= s;
-        v += low;
-        var box = BoxMask(batch, height, width, v, generator).To(images.Device);      // (B, H, W)
+        return v + low;
+    }
+
+    /// <summary>Image i takes its partner's pixels, label and confidence inside its own box (B, H, W) bool.</summary>
+    public static (Tensor Images, Tensor Labels, Tensor Confidence) Paste(Tensor images, Tensor labels, Tensor confidence, Tensor partners, Tensor box)
+    {
+        using var scope = Torch.NewDisposeScope();
+        box = box.To(images.Device);
         var mixedImages = Torch.Where(box.Unsqueeze(1), images.IndexSelect(0, partners), images);
         var mixedLabels = Torch.Where(box, labels.IndexSelect(0, partners), labels);
         var mixedConfidence = Torch.Where(box, confidence.IndexSelect(0, partners), confidence);

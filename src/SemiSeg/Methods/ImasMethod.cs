@@ -16,7 +16,10 @@ public sealed class ImasMethod : ISegmentationMethod
     private readonly SupervisedCriterion criterion;
     private readonly ImasOptions options;
     private readonly EmaTeacher ema;
+    // Two streams, as the official step has: numpy's (strong/weak picks, CutMix trigger, box centres)
+    // and Python's random (the box side). With the same seed the first draws what numpy draws.
     private readonly Generator generator;
+    private readonly Generator sideGenerator;
 
     public ImasMethod(SupervisedCriterion criterion, ImasOptions options, ulong seed)
     {
@@ -24,7 +27,10 @@ public sealed class ImasMethod : ISegmentationMethod
         this.options = options.Validate();
         ema = new EmaTeacher(options.Ema);
         generator = new Generator(seed);
+        sideGenerator = new Generator(seed ^ SideSeedSalt);
     }
+
+    private const ulong SideSeedSalt = 0x5DEECE66DUL;
 
     public string Name => "imas";
     public bool UsesUnlabeled => true;
@@ -33,6 +39,7 @@ public sealed class ImasMethod : ISegmentationMethod
 
     public StepLosses Step(StepInput input, TrainingModels models)
     {
+        if (input.Epoch < options.Ema.SupOnlyEpoch) return SupervisedOnly(input, models);
         var teacher = models.RequireTeacher();
         var weak = input.UnlabeledImages ?? throw new ArgumentException("imas needs unlabelled images");
         var (height, width) = (input.Height, input.Width);
@@ -68,42 +75,50 @@ public sealed class ImasMethod : ISegmentationMethod
             var probability = options.FlagCmixTriggerByHard ? scores.Mean().Item() : options.UseCutmixTriggerProb;
             if (ImasAugmentation.Triggered(probability, generator))
             {
-                var partners = options.FlagCmixTriggerByHard ? ImasAugmentation.EasyHardPartners(scores)
-                    : Torch.Torch.Cat(new[] { Torch.Torch.Arange(1, unlabeledCount), Torch.Torch.Zeros(new long[] { 1 }, ScalarType.Int64) });
+                // cut_mix_by_hardness pairs by score whenever hardness_aware is set, whatever triggered it.
+                var partners = ImasAugmentation.EasyHardPartners(scores);
                 var randomScale = options.FlagMappingRandom ? scores.Mean().Item() : (double?)null;
-                mixed = ImasAugmentation.CutMix(weak, pseudoLabels, confidence, partners, options.UseCutmixRange, generator, randomScale);
+                mixed = ImasAugmentation.CutMix(weak, pseudoLabels, confidence, partners, options.UseCutmixRange, generator, randomScale, sideGenerator);
             }
         }
 
-        // 6: one student forward over labelled, strong and cut-mixed images.
-        var parts = new List<Tensor> { input.LabeledImages };
-        if (strong is not null) parts.Add(strong);
+        // Without a strong view (strong_aug off) and without CutMix the official loader hands a copy of
+        // the weak view as the "strong" one and the loss is taken on it (train_semi.py:471-475, 514-518).
+        if (strong is null && mixed is null) strong = weak;
+
+        // 6: one student forward over labelled, weak, (cut-mixed), (strong) images, in the official
+        // order. The weak predictions are unused, but the weak images enter batch-norm statistics.
+        var parts = new List<Tensor> { input.LabeledImages, weak };
         if (mixed is { } m) parts.Add(m.Images);
+        if (strong is not null) parts.Add(strong);
         var output = models.Student.Forward(Torch.Torch.Cat(parts));
         var supervised = SupervisedStep.Loss(criterion, output, input.Labels, labeledCount);
 
-        // 7: the unsupervised loss on each view, averaged when both exist.
+        // 7: the unsupervised loss on each view, averaged when both exist (train_semi.py:493-520).
         var weights = options.FlagHardnessWeightedLoss ? scores : null;
-        var unsupTerms = new List<Tensor>();
-        var offset = labeledCount;
-        if (strong is not null)
+        Tensor ViewLoss(long offset, Tensor labels, Tensor viewConfidence) =>
+            ImasUnsupervisedLoss.Compute(Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width),
+                                         labels, viewConfidence, options.Threshold, weights, options.LossWeight);
+        var afterWeak = labeledCount + unlabeledCount;
+        var mixedLoss = mixed is { } mix ? ViewLoss(afterWeak, mix.Labels, mix.Confidence) : null;
+        var strongLoss = strong is null ? null : ViewLoss(mixed is null ? afterWeak : afterWeak + unlabeledCount, pseudoLabels, confidence);
+        var unsup = (strongLoss, mixedLoss) switch
         {
-            var logits = Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width);
-            unsupTerms.Add(ImasUnsupervisedLoss.Compute(logits, pseudoLabels, confidence, options.Threshold, weights, options.LossWeight));
-            offset += unlabeledCount;
-        }
-        if (mixed is { } mix)
-        {
-            var logits = Upsample.ToLabels(output.Prediction.Narrow(0, offset, unlabeledCount), height, width);
-            unsupTerms.Add(ImasUnsupervisedLoss.Compute(logits, mix.Labels, mix.Confidence, options.Threshold, weights, options.LossWeight));
-        }
-        var unsup = unsupTerms.Count switch
-        {
-            0 => Torch.Torch.Zeros(Array.Empty<long>()),
-            1 => unsupTerms[0],
-            _ => (unsupTerms[0] + unsupTerms[1]) / 2.0,
+            ({ } a, { } c) => (a + c) / 2.0,
+            ({ } a, null) => a,
+            (null, { } c) => c,
+            _ => throw new InvalidOperationException("no unlabelled view to take the loss on"),
         };
         return new StepLosses(supervised + unsup, new[] { ("sup", supervised), ("unsup", unsup), ("score", scores.Mean()) });
+    }
+
+    // train_semi.py:323-337: before sup_only_epoch only the labelled images are forwarded; no score.
+    private StepLosses SupervisedOnly(StepInput input, TrainingModels models)
+    {
+        var output = models.Student.Forward(input.LabeledImages);
+        var supervised = SupervisedStep.Loss(criterion, output, input.Labels, input.Labels.Size(0));
+        var zero = Torch.Torch.Zeros(Array.Empty<long>());
+        return new StepLosses(supervised, new[] { ("sup", supervised), ("unsup", zero), ("score", zero) });
     }
 
     public void AfterOptimizerStep(StepInput input, TrainingModels models)
@@ -114,9 +129,23 @@ public sealed class ImasMethod : ISegmentationMethod
 
     public SegmentationModel ModelToEvaluate(int epoch, TrainingModels models) => models.RequireTeacher();
 
-    public void SaveState(TorchDict checkpoint) => GeneratorState.Save(checkpoint, generator);
+    public void SaveState(TorchDict checkpoint)
+    {
+        GeneratorState.Save(checkpoint, generator);
+        GeneratorState.Save(checkpoint, sideGenerator, SideGeneratorKey);
+    }
 
-    public void LoadState(TorchDict checkpoint) => GeneratorState.Load(checkpoint, generator);
+    public void LoadState(TorchDict checkpoint)
+    {
+        GeneratorState.Load(checkpoint, generator);
+        GeneratorState.Load(checkpoint, sideGenerator, SideGeneratorKey);
+    }
 
-    public void Dispose() => generator.Dispose();
+    private const string SideGeneratorKey = "method_generator_side";
+
+    public void Dispose()
+    {
+        generator.Dispose();
+        sideGenerator.Dispose();
+    }
 }

@@ -20,12 +20,33 @@ public sealed record DecoderConfig
     public int RepPlanes { get; init; } = 256;
     public double Dropout { get; init; } = 0.1;
 
+    /// <summary>
+    /// iMAS's kwarg low_conv_planes: the channels of the 1x1 reduction of stage 1 in iMAS's decoder
+    /// (imas/models/decoder.py:8-80). Setting it, or naming type imas.models.decoder.dec_deeplabv3_plus,
+    /// selects that decoder (see <see cref="ImasLayout"/>).
+    /// </summary>
+    public int? LowConvPlanes { get; init; }
+
+    /// <summary>iMAS's default low_conv_planes (imas/models/decoder.py:17).</summary>
+    public const int ImasLowConvPlanes = 48;
+
+    private const string ImasPrefix = "imas.models.decoder.";
+
+    /// <summary>
+    /// iMAS's DeepLabv3+ layout (<see cref="ImasDeepLabV3Plus"/>): low_conv to low_conv_planes, a 1x1
+    /// head, bias-free classifier convs, no dropout and no representation head; its auxiliary head has
+    /// no bias and no dropout either. The official VOC runs name u2pl.models.decoder.dec_deeplabv3_plus
+    /// with low_conv_planes: 48 (their log headers), which only iMAS's decoder accepts.
+    /// </summary>
+    public bool ImasLayout => Kind == DecoderKind.DeepLabV3Plus && (LowConvPlanes is not null || Type.StartsWith(ImasPrefix, StringComparison.Ordinal));
+
     /// <summary>The decoder named by <see cref="Type"/>, or null when it is not one we build.</summary>
     public DecoderKind? Kind
     {
         get
         {
-            var name = Type.StartsWith("u2pl.models.decoder.", StringComparison.Ordinal) ? Type["u2pl.models.decoder.".Length..] : Type;
+            var name = Type.StartsWith("u2pl.models.decoder.", StringComparison.Ordinal) ? Type["u2pl.models.decoder.".Length..]
+                : Type.StartsWith(ImasPrefix, StringComparison.Ordinal) ? Type[ImasPrefix.Length..] : Type;
             return name switch
             {
                 "dec_deeplabv3_plus" or "deeplabv3_plus" => DecoderKind.DeepLabV3Plus,
@@ -48,5 +69,10 @@ public sealed record DecoderConfig
             throw new ConfigException($"{Kwargs}.dilations",
                 $"needs 3 positive rates such as [12, 24, 36] or [6, 12, 18], got [{string.Join(", ", Dilations ?? Array.Empty<int>())}]");
         if (Dropout is < 0 or >= 1) throw new ConfigException($"{Kwargs}.dropout", $"must be in [0, 1), got {Dropout}");
+        if (LowConvPlanes is < 1) throw new ConfigException($"{Kwargs}.low_conv_planes", $"must be a positive channel count, got {LowConvPlanes}");
+        if (LowConvPlanes is not null && Kind != DecoderKind.DeepLabV3Plus)
+            throw new ConfigException($"{Kwargs}.low_conv_planes", "applies to iMAS's dec_deeplabv3_plus only");
+        if (ImasLayout && RepHead)
+            throw new ConfigException($"{Kwargs}.rep_head", "iMAS's dec_deeplabv3_plus has no representation head (its code for one is commented out)");
     }
 }

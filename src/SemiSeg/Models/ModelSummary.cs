@@ -63,7 +63,9 @@ public sealed record ModelSummary(
                       $"output stride {options.OutputStride}{(e.MultiGrid ? ", multi-grid" : "")})";
         var d = config.Decoder;
         var rates = string.Join("/", d.Dilations);
-        var decoder = d.Kind == DecoderKind.DeepLabV3Plus
+        var decoder = d.ImasLayout
+            ? $"iMAS DeepLabv3+ (ASPP {rates} x {d.InnerPlanes}, heads {d.HeadPlanes}, low_conv {d.LowConvPlanes ?? DecoderConfig.ImasLowConvPlanes})"
+            : d.Kind == DecoderKind.DeepLabV3Plus
             ? $"DeepLabv3+ (ASPP {rates} x {d.InnerPlanes}, heads {d.HeadPlanes}{(d.RepHead ? $", representation {d.RepPlanes}-d" : "")})"
             : $"DeepLabv3 (ASPP {rates} x {d.InnerPlanes}, head {d.HeadPlanes})";
         var aux = config.AuxLoss is { } a ? $" + aux head on stage 3 (weight {a.LossWeight})" : "";

@@ -111,8 +111,17 @@ public static class NetConfigYaml
         var type = decoder.String("type", d.Type);
         var kwargs = decoder.Section("kwargs");
         decoder.RejectUnknownKeys();
-        var config = new DecoderConfig { Type = type };
+        var config = new DecoderConfig
+        {
+            Type = type,
+            LowConvPlanes = kwargs is not null && kwargs.Has("low_conv_planes") ? kwargs.Int("low_conv_planes", DecoderConfig.ImasLowConvPlanes) : null,
+        };
+        // iMAS's decoder has no representation head and no dropout.
+        var imas = config.ImasLayout;
+        if (imas) config = config with { RepHead = false, Dropout = 0 };
         if (kwargs is null) return config;
+        if (imas && kwargs.Has("dropout"))
+            throw new ConfigException($"{kwargs.Path}.dropout", "iMAS's dec_deeplabv3_plus has no dropout");
         var plain = config.Kind == DecoderKind.DeepLabV3;
         if (plain && kwargs.Bool("rep_head", false))
             throw new ConfigException($"{kwargs.Path}.rep_head", "dec_deeplabv3 has no representation head");
@@ -120,10 +129,10 @@ public static class NetConfigYaml
         {
             InnerPlanes = kwargs.Int("inner_planes", d.InnerPlanes),
             Dilations = kwargs.Ints("dilations") ?? d.Dilations,
-            RepHead = !plain && kwargs.Bool("rep_head", d.RepHead),
+            RepHead = !plain && kwargs.Bool("rep_head", config.RepHead),
             HeadPlanes = kwargs.Int("head_planes", d.HeadPlanes),
             RepPlanes = kwargs.Int("rep_planes", d.RepPlanes),
-            Dropout = kwargs.Double("dropout", d.Dropout),
+            Dropout = kwargs.Double("dropout", config.Dropout),
         };
         kwargs.RejectUnknownKeys();
         return config;

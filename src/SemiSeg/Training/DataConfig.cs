@@ -101,9 +101,12 @@ public sealed record DataConfig
             // label_pad (ours): the label of pixels a crop pads; the official Crop forces 0 (background,
             // u2pl/dataset/augmentation.py:241-243), so the official configs set 0; 255 keeps padding out of the loss.
             LabelPad = (byte)crop.Int("label_pad", LabelImage.IgnoreIndex, 0, 255),
-            IntensityOps = node.Int("strong_ops", training ? 3 : 0, 0, 12),
+            IntensityOps = node.Int("strong_ops", training ? OfficialStrongOps : 0, 0, 12),
         };
     }
+
+    /// <summary>iMAS's strong operations per image: its configs' strong_aug.num_augs, 2 in every official config and VOC log.</summary>
+    public const int OfficialStrongOps = 2;
 
     /// <summary>
     /// Relative paths are taken from the config file's folder: the official scripts run from the

@@ -1,5 +1,6 @@
 using SemiSeg.Config;
 using SemiSeg.Methods;
+using YamlDotNet.RepresentationModel;
 
 namespace SemiSeg.Training;
 
@@ -133,6 +134,36 @@ internal static class MethodConfigReader
         return enabled ? options.Validate(numClasses) : null;
     }
 
+    /// <summary>
+    /// dataset.train.strong_aug: the official section <c>{num_augs: N}</c> (train_semi.py only tests that
+    /// the key is there; the datasets read num_augs) or ours, True / False with strong_ops for N. Absent
+    /// reads as on, as every official iMAS config sets it. NumAugs is N when the official form gives it.
+    /// </summary>
+    public static (bool Enabled, int? NumAugs) StrongAug(ConfigNode train)
+    {
+        const string key = "dataset.train.strong_aug";
+        if (!train.Has("strong_aug")) return (true, null);
+        var raw = train.Mapping.Children[new YamlScalarNode("strong_aug")];
+        return raw switch
+        {
+            YamlMappingNode => (true, train.Section("strong_aug").Int("num_augs", DataConfig.OfficialStrongOps, 1, 12)),
+            YamlScalarNode => (train.Bool("strong_aug", false), null),   // an empty value is off, as the official .get(...) reads None
+            _ => throw train.Error(key, "expected {num_augs: N} (the official form) or True / False", raw),
+        };
+    }
+
+    /// <summary>
+    /// The strong operations per image for iMAS: strong_aug.num_augs when the official form gives it,
+    /// else strong_ops; both set must agree.
+    /// </summary>
+    public static int StrongOps(ConfigNode train, int strongOps)
+    {
+        if (StrongAug(train).NumAugs is not { } numAugs) return strongOps;
+        if (train.Has("strong_ops") && strongOps != numAugs)
+            throw train.Error("dataset.train.strong_ops", $"{strongOps} disagrees with dataset.train.strong_aug.num_augs = {numAugs}; set one of them");
+        return numAugs;
+    }
+
     public static ImasOptions Imas(ConfigNode root, double emaDecay, int supOnlyEpoch)
     {
         var u = root.Section("trainer").Section("unsupervised");
@@ -148,7 +179,7 @@ internal static class MethodConfigReader
             UseCutmixBeta = u.Bool("use_cutmix_beta", d.UseCutmixBeta),
             UseCutmixRange = range ?? d.UseCutmixRange,
             UseCutmixTriggerProb = u.Double("use_cutmix_trigger_prob", d.UseCutmixTriggerProb, 0, 1),
-            StrongAug = root.Section("dataset").Section("train").Bool("strong_aug", d.StrongAug),
+            StrongAug = StrongAug(root.Section("dataset").Section("train")).Enabled,
             FlagUsingV1 = h.Bool("flag_using_v1", d.FlagUsingV1),
             FlagHardnessWeightedLoss = h.Bool("flag_hardness_weighted_loss", d.FlagHardnessWeightedLoss),
             FlagCalIouWeighted = h.Bool("flag_cal_iou_weighted", d.FlagCalIouWeighted),
