@@ -157,6 +157,9 @@ def translate(args):
         raise ConfigError(f"{args.config}: net.sync_bn True with world size {world}: nn.SyncBatchNorm needs CUDA tensors")
     if sync_bn:
         notes["changed"].append("net.sync_bn True -> False (one process: the same plain batch norm)")
+    if args.sup and net["decoder"].get("kwargs", {}).get("rep_head", True):
+        raise ConfigError(f"{args.config}: --sup needs net.decoder.kwargs.rep_head: False (as the official suponly configs): "
+                          "train_sup.py's DistributedDataParallel refuses the unused representation head")
     backbone = _get(ours, ["saver", "backbone"])
     if _get(ours, ["saver", "pretrain"]):
         raise ConfigError(f"{args.config}: saver.pretrain is not supported by this cross-check tool")
