@@ -64,7 +64,7 @@ def translate(args):
     if args.sup != (method == "suponly") or method not in ("u2pl", "suponly"):
         raise ConfigError(f"{args.config}: method '{method}' with{'' if args.sup else 'out'} --sup; the official code trains "
                           "u2pl (train_semi.py) and suponly (train_sup.py, pass --sup)")
-    notes = {"dropped_keys": {}, "changed": []}
+    notes = {"dropped_keys": {}}
     for path, value in FIXED.items():
         got = _get(ours, path)
         if got is not None and got != value:
@@ -152,11 +152,7 @@ def translate(args):
             notes["dropped_keys"][f"dataset.val.{k}"] = v
     encoder_type = _full_name("resnet", net["encoder"]["type"])
     decoder_type = _full_name("decoder", net["decoder"]["type"])
-    sync_bn = net.get("sync_bn", True)
-    if sync_bn and world > 1:
-        raise ConfigError(f"{args.config}: net.sync_bn True with world size {world}: nn.SyncBatchNorm needs CUDA tensors")
-    if sync_bn:
-        notes["changed"].append("net.sync_bn True -> False (one process: the same plain batch norm)")
+    sync_bn = net.get("sync_bn", True)  # their default; nn.SyncBatchNorm runs on CPU through official_patches
     if args.sup and net["decoder"].get("kwargs", {}).get("rep_head", True):
         raise ConfigError(f"{args.config}: --sup needs net.decoder.kwargs.rep_head: False (as the official suponly configs): "
                           "train_sup.py's DistributedDataParallel refuses the unused representation head")
@@ -164,7 +160,7 @@ def translate(args):
     if _get(ours, ["saver", "pretrain"]):
         raise ConfigError(f"{args.config}: saver.pretrain is not supported by this cross-check tool")
     official_net = {
-        "num_classes": net["num_classes"], "sync_bn": False, "ema_decay": net["ema_decay"],
+        "num_classes": net["num_classes"], "sync_bn": sync_bn, "ema_decay": net["ema_decay"],
         "encoder": {"type": encoder_type,
                     "kwargs": {**{k: v for k, v in net["encoder"].get("kwargs", {}).items() if k in OFFICIAL_ENCODER_KWARGS},
                                "pretrained": bool(backbone)}},
@@ -210,6 +206,7 @@ def build_official(official, official_net, crop):
     from u2pl.models.model_helper import ModelBuilder
     net = copy.deepcopy(official_net)
     net["encoder"]["kwargs"]["pretrained"] = False
+    net["sync_bn"] = False  # the same layers; SyncBatchNorm's CPU forward is patched only in the workers
     try:
         model = ModelBuilder(net)
         model.eval()

@@ -13,9 +13,12 @@ PATCHES = [
     "torch.Tensor.cuda and nn.Module.cuda return their object (CPU processes)",
     "u2pl.utils.dist_helper.setup_distributed: a gloo process group of --world-size processes (file store) "
     "instead of NCCL with SLURM/torch.cuda.set_device; returns (rank, world size) as theirs",
-    "torch.nn.parallel.DistributedDataParallel: device_ids/output_device dropped (they name a GPU; a CPU module takes none)",
-    "net.sync_bn: True with world size 1 runs as False (nn.SyncBatchNorm rejects CPU tensors; one process computes "
-    "plain batch norm, as SyncBatchNorm does with a group of one); True with world size > 1 is refused",
+    "torch.nn.parallel.DistributedDataParallel: device_ids/output_device dropped (they name a GPU; a CPU module takes none), "
+    "and its check that refuses SyncBatchNorm layers in a CPU module skipped",
+    "nn.SyncBatchNorm.forward on CPU tensors (torch rejects them): torch's own code path, with the synchronised "
+    "statistics computed by differentiable all_reduce over the gloo group (global mean and biased variance for the "
+    "output, unbiased for the running variance, gradients through the statistics summed over ranks, as torch's "
+    "CUDA sync_batch_norm); with one process or in eval mode it is torch's F.batch_norm fallback, unchanged",
     "DataLoader iterators get .next (= __next__): train()/train_sup use iter.next(), removed from torch after 1.8",
     "collections.Iterable = collections.abc.Iterable: augmentation.py's RandResize/Crop/Resize checks (removed in Python 3.10)",
     "stub modules for imports on paths the translated config does not take: scipy.ndimage (OHEM zoom, GaussianBlur), "
@@ -87,11 +90,15 @@ def apply(official, rank, world_size, store, backbone_file, encoder_name, max_st
     collections.Iterable = collections.abc.Iterable
     dataloader._BaseDataLoaderIter.next = dataloader._BaseDataLoaderIter.__next__
 
+    nn.SyncBatchNorm.forward = cpu_sync_batch_norm_forward
     ddp = torch.nn.parallel.DistributedDataParallel
 
     class CpuDistributedDataParallel(ddp):
         def __init__(self, module, device_ids=None, output_device=None, **kwargs):
             super().__init__(module, **kwargs)
+
+        def _passing_sync_batchnorm_handle(self, module):
+            pass  # torch refuses SyncBatchNorm in a CPU module; its forward is patched above
 
     torch.nn.parallel.DistributedDataParallel = CpuDistributedDataParallel
 
@@ -117,6 +124,43 @@ def apply(official, rank, world_size, store, backbone_file, encoder_name, max_st
             return (*train_loaders, loaders[-1])
 
         builder.get_loader = capped_get_loader
+
+
+def cpu_sync_batch_norm_forward(self, input):
+    """torch 1.13's SyncBatchNorm.forward with CPU tensors allowed and a CPU synchronised branch."""
+    import torch
+    import torch.distributed as dist
+    import torch.distributed.nn.functional as dist_nn
+    import torch.nn.functional as F
+    self._check_input_dim(input)
+    self._check_non_zero_input_channels(input)
+    factor = 0.0 if self.momentum is None else self.momentum
+    if self.training and self.track_running_stats:
+        self.num_batches_tracked.add_(1)
+        factor = 1.0 / self.num_batches_tracked.item() if self.momentum is None else self.momentum
+    bn_training = self.training or (self.running_mean is None and self.running_var is None)
+    running_mean = self.running_mean if not self.training or self.track_running_stats else None
+    running_var = self.running_var if not self.training or self.track_running_stats else None
+    group = self.process_group or dist.group.WORLD
+    if not (bn_training and self.training) or dist.get_world_size(group) == 1:
+        return F.batch_norm(input, running_mean, running_var, self.weight, self.bias, bn_training, factor, self.eps)
+    channels = input.shape[1]
+    x = input.transpose(0, 1).reshape(channels, -1)  # (C, N*H*W) of this rank
+    count = torch.tensor([float(x.shape[1])], dtype=x.dtype)
+    total = dist_nn.all_reduce(torch.cat([x.sum(1), count]), group=group)  # differentiable: backward sums over ranks
+    n = total[-1]
+    mean = total[:channels] / n
+    squares = dist_nn.all_reduce(((x - mean[:, None]) ** 2).sum(1), group=group)
+    var = squares / n  # biased, as batch norm normalises with
+    if running_mean is not None:
+        with torch.no_grad():
+            running_mean.mul_(1 - factor).add_(factor * mean)
+            running_var.mul_(1 - factor).add_(factor * var * n / (n - 1))
+    shape = [1, channels] + [1] * (input.dim() - 2)
+    out = (input - mean.view(shape)) * torch.rsqrt(var.view(shape) + self.eps)
+    if self.weight is not None:
+        out = out * self.weight.view(shape) + self.bias.view(shape)
+    return out
 
 
 class CappedLoader:
