@@ -107,6 +107,8 @@ def translate(args):
     seed = ours.get("seed", 0) if args.seed is None else args.seed
     epochs = args.epochs or tr["epochs"]
     cap = args.max_steps_per_epoch or tr.get("max_steps_per_epoch")
+    if not tr.get("eval_on", True):
+        raise ConfigError(f"{args.config}: trainer.eval_on is False; the records come from their validate() after every epoch")
 
     train = {k: copy.deepcopy(ds["train"][k]) for k in OFFICIAL_TRAIN_KEYS if k in ds["train"]}
     if train.get("GaussianBlur"):

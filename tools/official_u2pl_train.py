@@ -192,6 +192,8 @@ def main():
         plan, official_cfg = official_config.translate(args)
     except official_config.ConfigError as e:
         sys.exit(f"error: {e}")
+    except KeyError as e:
+        sys.exit(f"error: {args.config}: no key {e} where the translation needs one")
     if args.threads is None:
         args.threads = max(1, (os.cpu_count() or 1) // plan.world_size)
     config_path = os.path.join(args.out, "official-config.yaml")
