@@ -6,7 +6,7 @@ using SemiSeg.Training;
 namespace SemiSeg.Cli.Commands;
 
 /// <summary>
-/// `semiseg data ...`: build FashionScenes, convert Cityscapes label ids to train ids, make
+/// `semiseg data ...`: build FashionScenes, export a folder dataset in the VOC layout, convert Cityscapes label ids to train ids, make
 /// labelled/unlabelled splits, and benchmark the loader.
 /// </summary>
 internal static class DataCommand
@@ -16,6 +16,7 @@ internal static class DataCommand
         var command = new Command("data", "Prepare datasets: FashionScenes, Cityscapes train ids, splits, loader benchmark");
         command.Subcommands.Add(FashionScenesCommand());
         command.Subcommands.Add(FashionBackboneCommand());
+        command.Subcommands.Add(ExportVocCommand());
         command.Subcommands.Add(CityscapesTrainIdsCommand());
         command.Subcommands.Add(SplitCommand());
         command.Subcommands.Add(DataBenchCommand.Create());
@@ -107,6 +108,23 @@ internal static class DataCommand
                 (step, loss, accuracy) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {loss:F3}  accuracy {accuracy * 100:F1}%")));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"encoder pre-trained in {outcome.Seconds:F0} s (last accuracy {outcome.FinalAccuracy * 100:F1}%) -> {result.GetValue(output)}"));
+        }));
+        return command;
+    }
+
+    private static Command ExportVocCommand()
+    {
+        var root = new Option<string>("--root") { Description = "folder dataset to export (images/, masks/, classes.txt), e.g. a FashionScenes build", Required = true };
+        var output = new Option<string>("--out") { Description = "output folder (new, empty, or an earlier export)", Required = true };
+        var splits = new Option<string?>("--splits") { Description = "folder of split lists, searched recursively (default: ROOT/splits; none: every image)" };
+        var command = new Command("export-voc",
+            "Write a folder dataset in the PASCAL VOC layout the official U2PL loader reads (JPEGImages, SegmentationClassAug, splits/pascal)")
+            { root, output, splits };
+        command.SetAction(result => CliErrors.Run(() =>
+        {
+            var report = VocExport.Export(result.GetValue(root)!, result.GetValue(output)!, result.GetValue(splits));
+            Console.Write(report.Describe());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Samples} samples in {report.Seconds:F2} s -> {report.Output}"));
         }));
         return command;
     }

@@ -39,7 +39,31 @@ public class ConfigFilesTests
             Assert.Subset(files, new HashSet<string> { $"pascal/{n}/u2pl.yaml", $"pascal/{n}/suponly.yaml" });
         foreach (var n in new[] { 186, 372, 744, 1488 })
             Assert.Subset(files, new HashSet<string> { $"cityscapes/{n}/u2pl.yaml", $"cityscapes/{n}/suponly.yaml" });
-        Assert.Equal(5 + 2 * 9 + 2 * 4, files.Count);
+        // The five FashionScenes presets, the two of the official-code cross-check (fashion/crosscheck), VOC, Cityscapes.
+        Assert.Equal(5 + 2 + 2 * 9 + 2 * 4, files.Count);
+    }
+
+    [Theory]
+    [InlineData("u2pl")]
+    [InlineData("suponly")]
+    public void CrosscheckConfigsAreThePresetsWithANetworkTheOfficialCodeBuilds(string method)
+    {
+        // docs/official-crosscheck.md: their ResNet-50 with dec_deeplabv3_plus's 256-channel heads, 1/16, its own encoder file.
+        var preset = Load($"fashion/{method}.yaml");
+        var check = Load($"fashion/crosscheck/{method}.yaml");
+        Assert.Equal((50, 64, true), (check.Net.Encoder.Depth, check.Net.Encoder.Width, check.Net.Encoder.DeepStem));
+        Assert.Equal((256, 256), (check.Net.Decoder.HeadPlanes, check.Net.Decoder.RepPlanes));
+        Assert.Equal(method == "u2pl", check.Net.HasRepresentation);   // the official suponly configs: rep_head False
+        Assert.EndsWith(Path.Combine("splits", "63", "labeled.txt"), check.Data.LabeledList);
+        Assert.EndsWith("backbone-r50.pth", check.Backbone);
+        Assert.Equal(method == "u2pl" ? "official" : "paper", check.Profile.Name);
+        // Everything else as the preset.
+        Assert.Equal(preset.Trainer, check.Trainer);
+        Assert.Equal((preset.Data.BatchSize, preset.Data.TrainRoot, preset.Data.ValList), (check.Data.BatchSize, check.Data.TrainRoot, check.Data.ValList));
+        Assert.Equal((preset.Data.TrainAugmentation.Crop, preset.Data.TrainAugmentation.RandResize), (check.Data.TrainAugmentation.Crop, check.Data.TrainAugmentation.RandResize));
+        Assert.Equal((preset.Net.Decoder.InnerPlanes, preset.Net.EmaDecay), (check.Net.Decoder.InnerPlanes, check.Net.EmaDecay));
+        Assert.Equal(preset.Net.Decoder.Dilations, check.Net.Decoder.Dilations);
+        Assert.Equal(preset.Net.Encoder.ReplaceStrideWithDilation, check.Net.Encoder.ReplaceStrideWithDilation);
     }
 
     [Theory]
