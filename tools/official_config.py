@@ -110,7 +110,14 @@ def translate(args):
     if not tr.get("eval_on", True):
         raise ConfigError(f"{args.config}: trainer.eval_on is False; the records come from their validate() after every epoch")
 
+    label_pad = (ds["train"].get("crop") or {}).get("label_pad", 255)
+    if label_pad != 0:
+        raise ConfigError(f"{args.config}: dataset.train.crop.label_pad is {label_pad}; the official Crop pads labels with 0 "
+                          "(u2pl/dataset/augmentation.py:241-243): set label_pad: 0 so both sides train the same crops")
     train = {k: copy.deepcopy(ds["train"][k]) for k in OFFICIAL_TRAIN_KEYS if k in ds["train"]}
+    if "crop" in train:
+        train["crop"].pop("label_pad", None)
+        notes["dropped_keys"]["dataset.train.crop.label_pad"] = label_pad
     if train.get("GaussianBlur"):
         raise ConfigError(f"{args.config}: dataset.train.GaussianBlur needs scipy's gaussian_filter, not available to the CPU run")
     train.update(data_root=data, data_list=labeled)
