@@ -1,5 +1,6 @@
 using SemiSeg.Methods;
 using SemiSeg.Torch;
+using SemiSeg.Torch.nn;
 using SemiSeg.Models;
 using SemiSeg.Torch.Serialization;
 using SemiSeg.Training;
@@ -10,6 +11,13 @@ namespace SemiSeg.Cli.Commands;
 internal static class CheckpointConfig
 {
     public static ExperimentConfig Load(string? configPath, string checkpointPath, IEnumerable<string> overrides)
+    {
+        var config = LoadUnchecked(configPath, checkpointPath, overrides);
+        DeviceCheck.Ensure(config.Device, config.SourcePath);
+        return config;
+    }
+
+    private static ExperimentConfig LoadUnchecked(string? configPath, string checkpointPath, IEnumerable<string> overrides)
     {
         if (configPath is not null) return ExperimentConfig.Load(configPath, overrides);
         if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"{checkpointPath}: checkpoint not found", checkpointPath);
@@ -40,6 +48,11 @@ internal static class CheckpointConfig
         {
             model.LoadStateDict(state.ToTensors(), strict: true, stripPrefix: "module.");
             if (config.Device != Device.CPU) model.To(config.Device);
+        }
+        catch (StateDictMismatchException e)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{checkpointPath}: {key ?? "the state dict"} does not fit the network of {config.SourcePath} (nothing was loaded):{e.Report.DescribeProblems()}");
         }
         catch
         {

@@ -43,7 +43,8 @@ internal static class PseudoLabelsCommand
         string checkpointPath, string? configPath, string? split, string model, double? alpha, IEnumerable<string> overrides)
     {
         var experiment = CheckpointConfig.Load(configPath, checkpointPath, overrides);
-        var list = split is not null ? Path.GetFullPath(split) : experiment.Data.UnlabeledList;
+        var list = split is not null ? Path.GetFullPath(split)
+            : experiment.Data.UnlabeledList ?? throw new ArgumentException($"the config has no unlabelled list (dataset.train.unlabeled_list); pass --split LIST");
         if (!File.Exists(list)) throw new FileNotFoundException($"{list}: split list not found", list);
         // The images are read through the validation pipeline (whole images, labels required).
         experiment = experiment with { Data = experiment.Data with { ValList = list, ValRoot = experiment.Data.TrainRoot } };

@@ -46,8 +46,15 @@ public static class Checkpoint
         var saved = checkpoint.ContainsKey("method") ? checkpoint.GetString("method") : "?";
         if (saved != method.Name)
             throw new InvalidDataException($"{path}: checkpoint of method '{saved}', but the config trains '{method.Name}'");
-        models.Student.LoadStateDict(checkpoint.GetDict("model_state").ToTensors());
-        if (models.Teacher is { } teacher) teacher.LoadStateDict(checkpoint.GetDict("teacher_state").ToTensors());
+        try
+        {
+            models.Student.LoadStateDict(checkpoint.GetDict("model_state").ToTensors());
+            if (models.Teacher is { } teacher) teacher.LoadStateDict(checkpoint.GetDict("teacher_state").ToTensors());
+        }
+        catch (Torch.nn.StateDictMismatchException e)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint's network does not fit the config's (nothing was loaded):{e.Report.DescribeProblems()}");
+        }
         optimizer.LoadStateDict(checkpoint.GetDict("optimizer_state"));
         using (var generator = Generator.Default()) generator.SetState(checkpoint.GetTensor("torch_rng_state"));
         method.LoadState(checkpoint);

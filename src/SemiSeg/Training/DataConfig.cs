@@ -6,8 +6,9 @@ namespace SemiSeg.Training;
 
 /// <summary>
 /// The config's <c>dataset:</c> section with the official U2PL keys (type, train, val, batch_size,
-/// n_sup, workers, mean, std, ignore_label). Ours: train.unlabeled_list (default: the labelled
-/// list's path with labeled.txt replaced by unlabeled.txt, as the official loader derives it),
+/// n_sup, workers, mean, std, ignore_label). Ours: train.unlabeled_list (default: unlabeled.txt beside
+/// a labelled list named labeled.txt, as the official loader derives it; no default for a list named
+/// otherwise, so an unlabelled set is never guessed),
 /// val.mode (center, full, sliding), val.batch_size, class_names, prefetch.
 /// </summary>
 public sealed record DataConfig
@@ -17,7 +18,8 @@ public sealed record DataConfig
     public required string Type { get; init; }
     public required string TrainRoot { get; init; }
     public required string LabeledList { get; init; }
-    public required string UnlabeledList { get; init; }
+    /// <summary>The unlabelled split list; null when neither given nor derivable (a labelled list not named labeled.txt).</summary>
+    public required string? UnlabeledList { get; init; }
     public required string ValRoot { get; init; }
     public required string ValList { get; init; }
     public required AugmentationOptions TrainAugmentation { get; init; }
@@ -46,7 +48,9 @@ public sealed record DataConfig
         var train = d.Section("train");
         var trainRoot = PathIn(configDirectory, train.String("data_root") ?? throw train.Error("dataset.train.data_root", "is required"));
         var labeled = PathIn(configDirectory, train.String("data_list") ?? throw train.Error("dataset.train.data_list", "is required"));
-        var unlabeled = train.String("unlabeled_list") is { } u ? PathIn(configDirectory, u) : labeled.Replace("labeled.txt", "unlabeled.txt");
+        var unlabeled = train.String("unlabeled_list") is { } u ? PathIn(configDirectory, u) : DerivedUnlabeledList(labeled);
+        if (unlabeled == labeled)
+            throw train.Error("dataset.train.unlabeled_list", $"is the labelled list {labeled}; the unlabelled images must be another list");
         var trainAug = ReadAugmentation(train, "dataset.train", mean, std, training: true);
 
         var val = d.Section("val");
@@ -71,6 +75,17 @@ public sealed record DataConfig
             ValWindow = valAug.Crop,
         };
     }
+
+    /// <summary>The official loader's unlabelled list: unlabeled.txt in the folder of a list named labeled.txt; otherwise none.</summary>
+    public const string OfficialLabeledName = "labeled.txt";
+    public const string OfficialUnlabeledName = "unlabeled.txt";
+
+    private static string? DerivedUnlabeledList(string labeled) =>
+        Path.GetFileName(labeled) == OfficialLabeledName ? Path.Combine(Path.GetDirectoryName(labeled)!, OfficialUnlabeledName) : null;
+
+    /// <summary>The unlabelled list, or one error naming the key when the config neither gives nor implies it.</summary>
+    public string RequireUnlabeledList(string method) => UnlabeledList ?? throw new ConfigException("dataset.train.unlabeled_list",
+        $"is required by method {method}: the labelled list {LabeledList} is not named {OfficialLabeledName}, so the unlabelled list cannot be derived from it");
 
     /// <summary>The sliding window (crop size of dataset.val), when val.mode is sliding.</summary>
     public (int Height, int Width)? ValWindow { get; init; }

@@ -19,7 +19,7 @@ public sealed class DataSources
         {
             Labeled = OpenSplit(config, config.TrainRoot, config.LabeledList, labeledOptions),
             // Unlabelled images need no label file (a present one is not read for training).
-            Unlabeled = unlabeled ? OpenSplit(config, config.TrainRoot, config.UnlabeledList, labeledOptions with { LabelsRequired = false }) : null,
+            Unlabeled = unlabeled ? OpenSplit(config, config.TrainRoot, config.RequireUnlabeledList("that trains on unlabelled images"), labeledOptions with { LabelsRequired = false }) : null,
             Validation = OpenSplit(config, config.ValRoot, config.ValList, labeledOptions),
             TrainTransform = new SegmentationTransform(config.TrainAugmentation),
             ValTransform = new SegmentationTransform(config.ValAugmentation with { IntensityOps = 0 }),

@@ -55,6 +55,8 @@ public sealed record ExperimentConfig
     {
         var method = root.Choice("method", "u2pl", Methods);
         var data = DataConfig.Read(root, directory);
+        if (method != "suponly" && data.UnlabeledList is null)
+            throw root.Error("dataset.train.unlabeled_list", $"is required by method {method}: dataset.train.data_list {data.LabeledList} is not named {DataConfig.OfficialLabeledName}, so the unlabelled list cannot be derived from it (the official loader takes unlabeled.txt beside labeled.txt)");
         var trainer = TrainerSettings.Read(root, data);
         var net = ReadNet(root);
         var trainerNode = root.Section("trainer");
@@ -78,7 +80,7 @@ public sealed record ExperimentConfig
         {
             Method = method,
             Seed = (ulong)root.Int("seed", 0, 0),
-            Device = Device.Parse(root.String("device", "cpu")!),
+            Device = ReadDevice(root),
             Threads = root.Int("threads", 0, 0, 1024),
             Data = data,
             Trainer = trainer,
@@ -109,6 +111,19 @@ public sealed record ExperimentConfig
         if (!root.Section("trainer").Has("sup_only_epoch")) trainer = trainer with { SupOnlyEpoch = ema.SupOnlyEpoch };
         if (!root.Section("net").Has("ema_decay")) net = net with { EmaDecay = ema.Decay };
         return (trainer, net);
+    }
+
+    private static Device ReadDevice(ConfigNode root)
+    {
+        var text = root.String("device", "cpu")!;
+        try
+        {
+            return Device.Parse(text);
+        }
+        catch (ArgumentException)
+        {
+            throw root.Error("device", $"'{text}' is not a device (cpu, cuda or cuda:N)");
+        }
     }
 
     private static NetConfig ReadNet(ConfigNode root)

@@ -33,6 +33,8 @@ public sealed class Trainer
 
     public RunSummary Run(bool resume = false, CancellationToken cancel = default)
     {
+        // Everything that can refuse the run does so before the run folder is created or touched.
+        DeviceCheck.Ensure(config.Device, config.SourcePath);
         Directory.CreateDirectory(runDirectory);
         var lastCheckpoint = Path.Combine(runDirectory, Checkpoint.Last);
         if (!resume && File.Exists(MetricsPath))
