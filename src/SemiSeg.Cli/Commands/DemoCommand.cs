@@ -17,9 +17,9 @@ internal static class DemoCommand
     public static Command Create()
     {
         var method = new Option<string>("--method") { Description = "suponly, mt, cutmix, u2pl or imas", DefaultValueFactory = _ => "u2pl" };
-        var set = new Option<string[]>("--set") { Description = "override a config key (repeatable)" };
-        var command = new Command("demo", "Train U2PL on FashionScenes with the CPU preset and print the mIoU table") { method, set };
-        command.SetAction(result => CliErrors.Run(() => Run(result.GetValue(method)!, result.GetValue(set) ?? Array.Empty<string>())));
+        var command = new Command("demo", "Train U2PL on FashionScenes with the CPU preset and print the mIoU table") { method };
+        var options = new RunOptions().AddTo(command);
+        command.SetAction(result => CliErrors.Run(() => Run(result.GetValue(method)!, options.Overrides(result).ToArray())));
         return command;
     }
 

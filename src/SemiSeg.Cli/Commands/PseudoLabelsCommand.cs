@@ -24,13 +24,13 @@ internal static class PseudoLabelsCommand
         var model = new Option<string>("--model") { Description = "teacher or student (default: teacher when present)", DefaultValueFactory = _ => "auto" };
         var alpha = new Option<double?>("--alpha") { Description = "percent of pixels per batch called unreliable (default: the config's alpha_0 = 100 - drop_percent)" };
         var json = new Option<bool>("--json") { Description = "print the counts as JSON" };
-        var set = new Option<string[]>("--set") { Description = "override a config key (repeatable)" };
         var command = new Command("pseudo-labels", "Score a checkpoint's pseudo-labels against ground truth: reliable vs unreliable pixels, true-class ranks, per class")
-            { config, checkpoint, split, model, alpha, json, set };
+            { config, checkpoint, split, model, alpha, json };
+        var options = new RunOptions().AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
             var (audit, classNames, list, images) = Audit(result.GetValue(checkpoint)!, result.GetValue(config), result.GetValue(split),
-                                                          result.GetValue(model)!, result.GetValue(alpha), result.GetValue(set) ?? Array.Empty<string>());
+                                                          result.GetValue(model)!, result.GetValue(alpha), options.Overrides(result));
             var summary = audit.Summarize();
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
             else Print(summary, audit, classNames, list, images);

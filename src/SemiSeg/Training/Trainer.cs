@@ -97,10 +97,11 @@ public sealed class Trainer
             var isBest = result is not null && miou > position.BestMeanIoU;
             position = new Checkpoint.Position(epoch + 1, (long)(epoch + 1) * stepsPerEpoch,
                                                isBest ? miou : position.BestMeanIoU, isBest ? epoch : position.BestEpoch);
+            var evaluatedName = evaluated == models.Student ? "student" : "teacher";
             var record = new EvaluationRecord(epoch, position.Step, miou, RunRecords.Nullable(result?.IoU ?? Array.Empty<double>()),
-                losses.Averages(), optimizer.Groups[0].LearningRate, evaluated == models.Student ? "student" : "teacher",
+                losses.Averages(), optimizer.Groups[0].LearningRate, evaluatedName,
                 stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds);
-            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config);
+            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config, evaluatedName);
             if (isBest) AtomicFile.Write(Path.Combine(runDirectory, Checkpoint.Best), temp => File.Copy(lastCheckpoint, temp, overwrite: true));
             AtomicFile.AppendLine(MetricsPath, JsonSerializer.Serialize(record));
             observer.OnEvaluation(record, isBest);

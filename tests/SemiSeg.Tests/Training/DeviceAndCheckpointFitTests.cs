@@ -49,7 +49,7 @@ public class DeviceAndCheckpointFitTests : IClassFixture<TinyFashionRun>
     {
         var config = ExperimentConfig.Load(tiny.WriteConfig("suponly"));
         var path = Path.Combine(tiny.Root, $"narrow-{Guid.NewGuid():N}.pth");
-        using (var scope = Torch.Torch.NewDisposeScope())
+        using (var scope = SemiSeg.Torch.Torch.NewDisposeScope())
         using (var model = ModelBuilder.Build(config.Net))
         using (var checkpoint = new TorchDict())
         {
