@@ -35,6 +35,8 @@ public sealed record ExperimentConfig
     /// <summary>The folder relative paths were resolved against (the config file's folder).</summary>
     public required string Directory { get; init; }
     public required string ResolvedYaml { get; init; }
+    /// <summary>What a run should say about how it reads the config (a key with a meaning the user may not expect), one line each.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
 
     public static ExperimentConfig Load(string path, IEnumerable<string>? overrides = null)
     {
@@ -95,6 +97,7 @@ public sealed record ExperimentConfig
             SourcePath = root.Source,
             Directory = directory,
             ResolvedYaml = root.ToYaml(),
+            Notes = ReadNotes(root, net, profile, data),
         };
         root.RejectUnknownKeys();
         return config;
@@ -111,6 +114,17 @@ public sealed record ExperimentConfig
         if (!root.Section("trainer").Has("sup_only_epoch")) trainer = trainer with { SupOnlyEpoch = ema.SupOnlyEpoch };
         if (!root.Section("net").Has("ema_decay")) net = net with { EmaDecay = ema.Decay };
         return (trainer, net);
+    }
+
+    private static List<string> ReadNotes(ConfigNode root, NetConfig net, U2plProfile profile, DataConfig data)
+    {
+        var notes = new List<string>();
+        // sync_bn is set by every official config; in one process it has nothing to synchronise.
+        if (root.Section("net").Has("sync_bn") && net.SyncBn && profile.WorldSize == 1)
+            notes.Add($"net.sync_bn: True with one process (trainer.world_size 1): batch norm normalises over this process's " +
+                      $"{data.BatchSize} images per batch, as SyncBatchNorm on one GPU would; with method u2pl, trainer.world_size N " +
+                      "simulates the official N-GPU batch");
+        return notes;
     }
 
     private static Device ReadDevice(ConfigNode root)

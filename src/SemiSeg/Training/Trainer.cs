@@ -41,6 +41,7 @@ public sealed class Trainer
             throw new InvalidOperationException($"{runDirectory} already holds a run (metrics.jsonl); pass --resume to continue it or choose another --out");
         if (resume && !File.Exists(lastCheckpoint))
             throw new FileNotFoundException($"--resume: no checkpoint {lastCheckpoint} to continue from", lastCheckpoint);
+        if (resume) ResumeCheck.Ensure(lastCheckpoint, config);
         if (config.Threads > 0) Torch.Torch.NumThreads = config.Threads;
         Torch.Torch.ManualSeed(config.Seed);
 
@@ -66,6 +67,7 @@ public sealed class Trainer
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.yaml"), config.ResolvedYaml);
         observer.OnStart(new RunPlan(method.Name, config.Trainer.Epochs, position.EpochsDone, stepsPerEpoch, data.Labeled.Count,
             data.Unlabeled?.Count ?? 0, data.Validation.Count, models.Student.Parameters().Sum(p => p.NumEl), Torch.Torch.NumThreads, runDirectory));
+        foreach (var note in config.Notes) observer.OnMessage(note);
 
         var clock = Stopwatch.StartNew();
         var previousSeconds = RunRecords.PreviousTrainSeconds(MetricsPath);
