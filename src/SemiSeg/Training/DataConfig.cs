@@ -30,6 +30,12 @@ public sealed record DataConfig
     public int Workers { get; init; } = 2;
     public int Prefetch { get; init; } = 4;
     public string? ClassNamesFile { get; init; }
+    /// <summary>
+    /// dataset.n_sup: the labelled count the official loaders size an epoch by (total - n_sup
+    /// unlabelled). Ours sizes it by the lists, so n_sup must agree with the labelled list: checked
+    /// when the lists are opened, so a changed data_list with a stale n_sup is not silently ignored.
+    /// </summary>
+    public int? LabeledCount { get; init; }
 
     /// <summary>True for PASCAL VOC configs, where the official code trains the heads at 10x the base learning rate.</summary>
     public bool IsPascal => Type.StartsWith("pascal", StringComparison.Ordinal);
@@ -43,7 +49,7 @@ public sealed record DataConfig
         if (std.Any(s => s <= 0)) throw d.Error("dataset.std", "every value must be positive");
         var ignore = d.Int("ignore_label", IgnoreLabel);
         if (ignore != IgnoreLabel) throw d.Error("dataset.ignore_label", $"{ignore}: only 255 is supported (labels are 8-bit, 255 = ignore)");
-        d.Accept("n_sup", "noise_std");
+        d.Accept("noise_std");
 
         var train = d.Section("train");
         var trainRoot = PathIn(configDirectory, train.String("data_root") ?? throw train.Error("dataset.train.data_root", "is required"));
@@ -72,6 +78,7 @@ public sealed record DataConfig
             Workers = d.Int("workers", 2, 1, 64),
             Prefetch = d.Int("prefetch", 4, 1, 1024),
             ClassNamesFile = d.String("class_names") is { } names ? PathIn(configDirectory, names) : null,
+            LabeledCount = d.Has("n_sup") ? d.Int("n_sup", 0, 1) : null,
             ValWindow = valAug.Crop,
         };
     }

@@ -15,7 +15,7 @@ public sealed class DataSources
     public static DataSources Open(DataConfig config, bool unlabeled)
     {
         var labeledOptions = new DatasetOptions();
-        return new DataSources
+        var sources = new DataSources
         {
             Labeled = OpenSplit(config, config.TrainRoot, config.LabeledList, labeledOptions),
             // Unlabelled images need no label file (a present one is not read for training).
@@ -24,6 +24,10 @@ public sealed class DataSources
             TrainTransform = new SegmentationTransform(config.TrainAugmentation),
             ValTransform = new SegmentationTransform(config.ValAugmentation with { IntensityOps = 0 }),
         };
+        if (config.LabeledCount is { } n && n != sources.Labeled.Count)
+            throw new ConfigException("dataset.n_sup", $"is {n}, but the labelled list {config.LabeledList} has {sources.Labeled.Count} images; " +
+                                      "the official loader sizes the epoch by n_sup, ours by the lists: set n_sup to the list's length (or remove it)");
+        return sources;
     }
 
     public static SegmentationDataset OpenSplit(DataConfig config, string root, string list, DatasetOptions options)

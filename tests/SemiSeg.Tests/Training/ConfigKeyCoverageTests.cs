@@ -18,7 +18,6 @@ public class ConfigKeyCoverageTests
     /// <summary>Official keys read (so not misspellings) but with nothing to do here.</summary>
     public static readonly IReadOnlyDictionary<string, string> ReadWithoutEffect = new Dictionary<string, string>
     {
-        ["dataset.n_sup"] = "the official epoch length; in every official split it is the unlabelled list's length, which ours takes",
         ["dataset.noise_std"] = "read by nothing in the official code",
         ["trainer.start_epochs"] = "read by nothing in the official train_sup.py; a resumed run takes its epoch from the checkpoint",
         ["trainer.unsupervised.TTA"] = "read by nothing in the official code",

@@ -51,4 +51,15 @@ public class DataListTests : IClassFixture<TinyFashionRun>
             ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { $"dataset.train.unlabeled_list={list}" }));
         Assert.Equal("dataset.train.unlabeled_list", error.Key);
     }
+
+    [Fact]
+    public void NSupMustAgreeWithTheLabelledList()
+    {
+        var stale = ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { "dataset.n_sup=6" });
+        var error = Assert.Throws<SemiSeg.ConfigException>(() => DataSources.Open(stale.Data, unlabeled: true));
+        Assert.Equal("dataset.n_sup", error.Key);
+        Assert.Contains("has 5 images", error.Message);
+        var agreeing = ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { "dataset.n_sup=5" });
+        Assert.Equal(5, DataSources.Open(agreeing.Data, unlabeled: true).Labeled.Count);
+    }
 }
