@@ -31,6 +31,8 @@ public sealed record ExperimentConfig
     public string? Pretrain { get; init; }
     /// <summary>saver.backbone (ours): ImageNet weights for the encoder only (torchvision or U2PL's resnet*.pth).</summary>
     public string? Backbone { get; init; }
+    /// <summary>saver.auto_resume (official): train continues a run folder that holds a checkpoint, as with --resume.</summary>
+    public bool AutoResume { get; init; }
     public required string SourcePath { get; init; }
     /// <summary>The folder relative paths were resolved against (the config file's folder).</summary>
     public required string Directory { get; init; }
@@ -69,7 +71,7 @@ public sealed record ExperimentConfig
             data = data with { TrainAugmentation = data.TrainAugmentation with { IntensityOps = ops } };
         }
         var saver = root.Section("saver");
-        saver.Accept("snapshot_dir", "auto_resume");
+        saver.Accept("snapshot_dir");
         var pretrain = saver.String("pretrain");
         var backbone = saver.String("backbone");
         var profile = MethodConfigReader.Profile(trainerNode, method);
@@ -94,6 +96,7 @@ public sealed record ExperimentConfig
             Imas = method == "imas" ? MethodConfigReader.Imas(root, net.EmaDecay, trainer.SupOnlyEpoch) : null,
             Pretrain = string.IsNullOrEmpty(pretrain) ? null : Path.GetFullPath(Path.Combine(directory, pretrain)),
             Backbone = string.IsNullOrEmpty(backbone) ? null : Path.GetFullPath(Path.Combine(directory, backbone)),
+            AutoResume = saver.Bool("auto_resume", false),
             SourcePath = root.Source,
             Directory = directory,
             ResolvedYaml = root.ToYaml(),

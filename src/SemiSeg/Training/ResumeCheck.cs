@@ -12,7 +12,10 @@ namespace SemiSeg.Training;
 public static class ResumeCheck
 {
     /// <summary>Keys a resumed run may change: where and how fast it runs, not what it computes.</summary>
-    public static readonly IReadOnlySet<string> FreeKeys = new HashSet<string> { "threads", "device", "dataset.workers", "dataset.prefetch" };
+    public static readonly IReadOnlySet<string> FreeKeys = new HashSet<string>
+    {
+        "threads", "device", "dataset.workers", "dataset.prefetch", "saver.auto_resume", "saver.snapshot_dir",
+    };
 
     /// <summary>Throws a <see cref="ConfigException"/> naming every changed key when the config differs from the checkpoint's.</summary>
     public static void Ensure(string checkpointPath, ExperimentConfig config)

@@ -37,6 +37,10 @@ public sealed class Trainer
         DeviceCheck.Ensure(config.Device, config.SourcePath);
         Directory.CreateDirectory(runDirectory);
         var lastCheckpoint = Path.Combine(runDirectory, Checkpoint.Last);
+        // saver.auto_resume (official): a run folder with a checkpoint is continued, as the official trainer does.
+        var autoResume = !resume && config.AutoResume && File.Exists(lastCheckpoint);
+        if (autoResume) observer.OnMessage($"saver.auto_resume: True, so the run in {runDirectory} is continued from {Checkpoint.Last}");
+        resume |= autoResume;
         if (!resume && File.Exists(MetricsPath))
             throw new InvalidOperationException($"{runDirectory} already holds a run (metrics.jsonl); pass --resume to continue it or choose another --out");
         if (resume && !File.Exists(lastCheckpoint))

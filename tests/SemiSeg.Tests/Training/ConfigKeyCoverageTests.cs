@@ -22,7 +22,6 @@ public class ConfigKeyCoverageTests
         ["trainer.start_epochs"] = "read by nothing in the official train_sup.py; a resumed run takes its epoch from the checkpoint",
         ["trainer.unsupervised.TTA"] = "read by nothing in the official code",
         ["saver.snapshot_dir"] = "checkpoints go to the run folder (semiseg train --out)",
-        ["saver.auto_resume"] = "resuming is semiseg train --resume",
         ["net.encoder.kwargs.sync_bn"] = "the official builder overwrites it with net.sync_bn, which is read",
     };
 

@@ -45,4 +45,27 @@ public class ResumeSettingsTests : IClassFixture<TinyFashionRun>
         Assert.Empty(ExperimentConfig.Load(tiny.WriteConfig("u2pl")).Notes);
         Assert.Empty(ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { "net.sync_bn=True", "trainer.world_size=2" }).Notes);
     }
+
+    [Fact]
+    public void AutoResumeContinuesARunFolderWithACheckpoint()
+    {
+        var path = tiny.WriteConfig("suponly");
+        var run = tiny.NewRunDirectory();
+        new Trainer(ExperimentConfig.Load(path, new[] { "trainer.epochs=1" }), run).Run();
+        Assert.Throws<InvalidOperationException>(() => new Trainer(ExperimentConfig.Load(path, new[] { "trainer.epochs=1" }), run).Run());
+
+        var messages = new List<string>();
+        var config = ExperimentConfig.Load(path, new[] { "trainer.epochs=1", "saver.auto_resume=True" });
+        new Trainer(config, run, new MessageLog(messages)).Run();
+        Assert.Contains(messages, m => m.Contains("saver.auto_resume"));
+        Assert.Single(RunRecords.ReadMetrics(Path.Combine(run, "metrics.jsonl")));
+    }
+
+    private sealed class MessageLog(List<string> messages) : ITrainingObserver
+    {
+        public void OnStart(RunPlan plan) { }
+        public void OnStep(StepReport report) { }
+        public void OnEvaluation(EvaluationRecord record, bool isBest) { }
+        public void OnMessage(string message) => messages.Add(message);
+    }
 }
