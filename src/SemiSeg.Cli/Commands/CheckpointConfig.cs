@@ -71,6 +71,9 @@ internal static class CheckpointConfig
     /// the teacher after), so eval reproduces the checkpoint's best_miou; else (an official or older
     /// checkpoint) teacher_state when present, as the official eval.py; else model_state; else a bare state dict.
     /// </summary>
+    /// <summary>A <c>which</c> for pseudo-labels: the teacher when the checkpoint has one (it makes the pseudo-labels), whatever was evaluated.</summary>
+    public const string TeacherIfPresent = "teacher-if-present";
+
     public static CheckpointModel Select(TorchDict checkpoint, string checkpointPath, string which)
     {
         var epoch = checkpoint.ContainsKey("epoch") ? (int?)checkpoint.GetInt("epoch") : null;
@@ -87,6 +90,9 @@ internal static class CheckpointConfig
             "auto" when checkpoint.ContainsKey("teacher_state") => ("teacher_state", "no evaluated_model recorded: the teacher, as the official eval.py"),
             "auto" when checkpoint.ContainsKey("model_state") => ("model_state", "the checkpoint's only network"),
             "auto" => ((string?)null, "a bare state dict"),
+            TeacherIfPresent when checkpoint.ContainsKey("teacher_state") => ("teacher_state", "the teacher, which makes the pseudo-labels in training"),
+            TeacherIfPresent when checkpoint.ContainsKey("model_state") => ("model_state", "the checkpoint's only network"),
+            TeacherIfPresent => ((string?)null, "a bare state dict"),
             _ => throw new ArgumentException($"--model {which}: expected teacher or student"),
         };
         return new CheckpointModel(key, key switch { "teacher_state" => "teacher", "model_state" => "student", _ => "state dict" }, reason, epoch, score);

@@ -48,7 +48,7 @@ internal static class PseudoLabelsCommand
         if (!File.Exists(list)) throw new FileNotFoundException($"{list}: split list not found", list);
         // The images are read through the validation pipeline (whole images, labels required).
         experiment = experiment with { Data = experiment.Data with { ValList = list, ValRoot = experiment.Data.TrainRoot } };
-        using var models = CheckpointConfig.LoadModels(experiment, checkpointPath, model, out var which);
+        using var models = CheckpointConfig.LoadModels(experiment, checkpointPath, model == "auto" ? CheckpointConfig.TeacherIfPresent : model, out var which);
         var data = DataSources.Open(experiment.Data, unlabeled: false);
         var percent = alpha ?? experiment.Unsupervised.InitialUnreliablePercent;
         var (low, high) = experiment.Contrastive is { } c ? (c.LowRank, c.HighRank) : (3, 20);

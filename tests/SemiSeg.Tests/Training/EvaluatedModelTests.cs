@@ -50,4 +50,15 @@ public class EvaluatedModelTests : IClassFixture<TinyFashionRun>
         Assert.Null(chosen.RecordedMeanIoU);
         Assert.Equal("student", CheckpointConfig.Select(checkpoint, "official.pth", "student").Name);
     }
+
+    [Fact]
+    public void PseudoLabelsKeepTheTeacherWhateverWasEvaluated()
+    {
+        using var checkpoint = new TorchDict();
+        checkpoint.Set(Checkpoint.EvaluatedModel, "student");
+        checkpoint.Set("model_state", new TorchDict());
+        checkpoint.Set("teacher_state", new TorchDict());
+        Assert.Equal("student", CheckpointConfig.Select(checkpoint, "ckpt.pth", "auto").Name);
+        Assert.Equal("teacher", CheckpointConfig.Select(checkpoint, "ckpt.pth", CheckpointConfig.TeacherIfPresent).Name);
+    }
 }
