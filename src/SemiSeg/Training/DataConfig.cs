@@ -20,6 +20,8 @@ public sealed record DataConfig
     public required string LabeledList { get; init; }
     /// <summary>The unlabelled split list; null when neither given nor derivable (a labelled list not named labeled.txt).</summary>
     public required string? UnlabeledList { get; init; }
+    /// <summary>True when <see cref="UnlabeledList"/> is the default beside labeled.txt rather than given.</summary>
+    public bool UnlabeledListIsDerived { get; init; }
     public required string ValRoot { get; init; }
     public required string ValList { get; init; }
     public required AugmentationOptions TrainAugmentation { get; init; }
@@ -69,6 +71,7 @@ public sealed record DataConfig
         return new DataConfig
         {
             Type = type, TrainRoot = trainRoot, LabeledList = labeled, UnlabeledList = unlabeled,
+            UnlabeledListIsDerived = !train.Has("unlabeled_list") && unlabeled is not null,
             ValRoot = valRoot, ValList = valList, TrainAugmentation = trainAug,
             // Sliding-window evaluation reads whole images; the crop size becomes the window.
             ValAugmentation = mode == "center" ? valAug : valAug with { Crop = null },

@@ -15,6 +15,9 @@ public sealed class DataSources
     public static DataSources Open(DataConfig config, bool unlabeled)
     {
         var labeledOptions = new DatasetOptions();
+        if (unlabeled && config.UnlabeledListIsDerived && !File.Exists(config.UnlabeledList))
+            throw new ConfigException("dataset.train.unlabeled_list", $"not given, and its default {config.UnlabeledList} (unlabeled.txt beside " +
+                                      $"the labelled list, as the official loader takes it) does not exist; set it to the unlabelled split list");
         var sources = new DataSources
         {
             Labeled = OpenSplit(config, config.TrainRoot, config.LabeledList, labeledOptions),

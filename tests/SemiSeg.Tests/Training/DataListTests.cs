@@ -62,4 +62,16 @@ public class DataListTests : IClassFixture<TinyFashionRun>
         var agreeing = ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { "dataset.n_sup=5" });
         Assert.Equal(5, DataSources.Open(agreeing.Data, unlabeled: true).Labeled.Count);
     }
+
+    [Fact]
+    public void AMissingDefaultUnlabelledListNamesTheKey()
+    {
+        var folder = Path.Combine(tiny.Root, $"alone-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(tiny.DataRoot, "splits", "5", "labeled.txt"), Path.Combine(folder, "labeled.txt"));
+        var config = ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { $"dataset.train.data_list={folder}/labeled.txt" });
+        var error = Assert.Throws<SemiSeg.ConfigException>(() => DataSources.Open(config.Data, unlabeled: true));
+        Assert.Equal("dataset.train.unlabeled_list", error.Key);
+        Assert.Contains(Path.Combine(folder, "unlabeled.txt"), error.Message);
+    }
 }
