@@ -22,8 +22,12 @@ public static class PaletteIndices
     public static bool TryRead(string path, out ByteImage indices)
     {
         indices = null!;
+        // The header first: other images (one-channel label PNGs, JPEGs) go to OpenCV without reading the file twice.
+        var head = new byte[33];
+        using (var stream = File.OpenRead(path))
+            if (stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length) return false;
+        if (!head.AsSpan(0, 8).SequenceEqual(Signature) || !head.AsSpan(12, 4).SequenceEqual("IHDR"u8) || head[25] != ColourTypeIndexed) return false;
         var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 33 || !bytes.AsSpan(0, 8).SequenceEqual(Signature) || !bytes.AsSpan(12, 4).SequenceEqual("IHDR"u8)) return false;
         var width = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16));
         var height = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20));
         int bitDepth = bytes[24], colourType = bytes[25], interlace = bytes[28];
