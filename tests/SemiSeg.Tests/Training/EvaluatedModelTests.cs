@@ -36,6 +36,14 @@ public class EvaluatedModelTests : IClassFixture<TinyFashionRun>
         var data = DataSources.Open(experiment.Data, unlabeled: false);
         var validation = Validation.Run(model, data.ValidationLoader(experiment.Data), experiment.Data, experiment.Net.NumClasses, experiment.Device);
         Assert.Equal(summary.BestMeanIoU, validation.MeanIoU, 9);
+
+        // The commands run end to end on it (a Spectre markup or option error would exit with 1).
+        Assert.Equal(0, SemiSegCommand.Create().Parse(new[] { "eval", "--checkpoint", best, "--threads", "1" }).Invoke());
+        Assert.Equal(0, SemiSegCommand.Create().Parse(new[] { "eval", "--checkpoint", best, "--json" }).Invoke());
+        var image = Directory.EnumerateFiles(Path.Combine(tiny.DataRoot, "images"), "val_*.png").First();
+        var output = Path.Combine(run, "predictions");
+        Assert.Equal(0, SemiSegCommand.Create().Parse(new[] { "predict", "--checkpoint", best, "--input", image, "--output", output, "--flip", "--scales", "1", "1.5" }).Invoke());
+        Assert.Equal(3, Directory.GetFiles(output, "*.png").Length);
     }
 
     [Fact]
