@@ -1,16 +1,3 @@
-using System.CommandLine;
 using SemiSeg.Cli.Commands;
 
-var root = new RootCommand("SemiSeg: semi-supervised semantic segmentation (U2PL and baselines) on libtorch");
-root.Subcommands.Add(DemoCommand.Create());
-root.Subcommands.Add(SmokeCommand.Create());
-root.Subcommands.Add(InfoCommand.Create());
-root.Subcommands.Add(DataCommand.Create());
-root.Subcommands.Add(TrainCommand.Create());
-root.Subcommands.Add(EvalCommand.Create());
-root.Subcommands.Add(PredictCommand.Create());
-root.Subcommands.Add(ModelCommand.Create());
-root.Subcommands.Add(ReportCommand.Create());
-root.Subcommands.Add(TableCommand.Create());
-root.Subcommands.Add(PseudoLabelsCommand.Create());
-return root.Parse(args).Invoke();
+return SemiSegCommand.Create().Parse(args).Invoke();

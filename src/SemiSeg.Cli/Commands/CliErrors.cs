@@ -17,7 +17,7 @@ internal static class CliErrors
         catch (Exception e) when (e is SemiSeg.ConfigException or DatasetException or FileNotFoundException
                                        or InvalidDataException or InvalidOperationException or ArgumentException
                                        or TrainingDivergedException or TorchException or IOException
-                                       or SemiSeg.Methods.MethodOptionException)
+                                       or SemiSeg.Methods.MethodOptionException or SemiSeg.Torch.nn.StateDictMismatchException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

@@ -17,9 +17,9 @@ internal static class DemoCommand
     public static Command Create()
     {
         var method = new Option<string>("--method") { Description = "suponly, mt, cutmix, u2pl or imas", DefaultValueFactory = _ => "u2pl" };
-        var set = new Option<string[]>("--set") { Description = "override a config key (repeatable)" };
-        var command = new Command("demo", "Train U2PL on FashionScenes with the CPU preset and print the mIoU table") { method, set };
-        command.SetAction(result => CliErrors.Run(() => Run(result.GetValue(method)!, result.GetValue(set) ?? Array.Empty<string>())));
+        var command = new Command("demo", "Train U2PL on FashionScenes with the CPU preset and print the mIoU table") { method };
+        var options = new RunOptions().AddTo(command);
+        command.SetAction(result => CliErrors.Run(() => Run(result.GetValue(method)!, options.Overrides(result).ToArray())));
         return command;
     }
 
@@ -28,6 +28,9 @@ internal static class DemoCommand
         var root = Environment.GetEnvironmentVariable("SEMISEG_ROOT") ?? Directory.GetCurrentDirectory();
         var configPath = Path.Combine(root, "configs", "fashion", $"{method}.yaml");
         if (!File.Exists(configPath)) throw new FileNotFoundException($"{configPath}: no FashionScenes preset for method '{method}'", configPath);
+        // The config is checked (device included) before anything is built or written.
+        var config = ExperimentConfig.Load(configPath, overrides);
+        DeviceCheck.Ensure(config.Device, config.SourcePath);
         var dataRoot = Path.Combine(root, "data", "fashion-scenes");
         var sceneOptions = new FashionScenesOptions();
         if (!FashionScenes.IsBuilt(dataRoot, sceneOptions))
@@ -38,7 +41,6 @@ internal static class DemoCommand
             var report = FashionScenes.Build(dataRoot, sceneOptions, FashionMnist.Load(train: true), FashionMnist.Load(train: false));
             Console.WriteLine($"{report.Options.TrainScenes + report.Options.ValScenes} scenes in {report.Seconds:F1} s");
         }
-        var config = ExperimentConfig.Load(configPath, overrides);
         if (config.Backbone is { } backbone && !File.Exists(backbone))
         {
             Console.WriteLine($"pre-training the encoder on Fashion-MNIST training garments (once) -> {backbone} ...");

@@ -9,7 +9,7 @@ using YamlDotNet.RepresentationModel;
 namespace SemiSeg.Cli.Commands;
 
 /// <summary>
-/// `semiseg model --config FILE [--json] [--size HxW]`: builds the network a config's net: section
+/// `semiseg model --config FILE [--json] [--size HxW] [--set key=value ...] [--threads N]`: builds the network a config's net: section
 /// describes and prints its parameters (total and per part), output shapes for the configured crop,
 /// and forward multiply-adds, so a config can be checked before training.
 /// </summary>
@@ -23,20 +23,37 @@ internal static class ModelCommand
         var config = new Option<FileInfo>("--config") { Description = "U2PL-style config file (YAML) with a net: section", Required = true };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON" };
         var size = new Option<string?>("--size") { Description = "input size HxW (or one number for a square); default: the config's train crop" };
+        var set = new Option<string[]>("--set") { Description = "override a config key: --set net.num_classes=19 (repeatable; the value is YAML)" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads for the measurement (the model is built and measured on the CPU)" };
         var command = new Command("model", "Build the configured network and print its parameters, output shapes and forward GFLOPs")
         {
-            config, json, size,
+            config, json, size, set, threads,
         };
-        command.SetAction(result => Run(result.GetValue(config)!.FullName, result.GetValue(json), result.GetValue(size), Console.Out, Console.Error));
+        command.SetAction(result =>
+        {
+            if (result.GetValue(threads) is { } n && n > 0) Torch.Torch.NumThreads = n;
+            return Run(result.GetValue(config)!.FullName, result.GetValue(json), result.GetValue(size), Console.Out, Console.Error,
+                       result.GetValue(set));
+        });
         return command;
     }
 
-    public static int Run(string configPath, bool json, string? size, TextWriter output, TextWriter errors)
+    public static int Run(string configPath, bool json, string? size, TextWriter output, TextWriter errors, IEnumerable<string>? overrides = null)
     {
         try
         {
-            var net = NetConfigYaml.Load(configPath);
-            var (height, width) = size is null ? CropSize(configPath) : ParseSize("--size", size);
+            var root = Config.ConfigNode.Load(configPath);
+            foreach (var assignment in overrides ?? Array.Empty<string>()) root.Set(assignment);
+            NetConfig net;
+            try
+            {
+                net = NetConfigYaml.FromRoot(root.Mapping);
+            }
+            catch (ConfigException e) when (e.Source is null)
+            {
+                throw e.InFile(configPath);
+            }
+            var (height, width) = size is null ? CropSize(root.Mapping, configPath) : ParseSize("--size", size);
             using var generator = new Generator(0);
             using var model = ModelBuilder.Build(net, generator);
             var summary = ModelSummary.Measure(model, height, width);
@@ -58,9 +75,8 @@ internal static class ModelCommand
     };
 
     /// <summary>dataset.train.crop.size of the config as (H, W), or the default crop when absent.</summary>
-    private static (long Height, long Width) CropSize(string configPath)
+    private static (long Height, long Width) CropSize(YamlMappingNode root, string configPath)
     {
-        var root = NetConfigYaml.ParseRoot(File.ReadAllText(configPath), configPath);
         YamlNode? node = root;
         foreach (var key in new[] { "dataset", "train", "crop", "size" })
             node = node is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;

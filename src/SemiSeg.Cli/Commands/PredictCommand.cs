@@ -8,6 +8,8 @@ namespace SemiSeg.Cli.Commands;
 /// <summary>
 /// `semiseg predict --checkpoint FILE --input DIR_OR_IMAGE --output DIR`: for each image, the label
 /// map as a grayscale PNG (pixel value = class), a colour-palette PNG and an overlay on the image.
+/// The network is the one eval would score (--model), with eval's --flip and --scales; --set,
+/// --device and --threads override the config as for train and eval.
 /// </summary>
 internal static class PredictCommand
 {
@@ -19,18 +21,32 @@ internal static class PredictCommand
         var input = new Option<string>("--input") { Description = "an image file or a folder of images", Required = true };
         var output = new Option<string>("--output") { Description = "folder for the label, colour and overlay PNGs", Required = true };
         var config = new Option<string?>("--config") { Description = "config (default: the one stored in the checkpoint)" };
-        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, input, output, config };
+        var model = new Option<string>("--model")
+        {
+            Description = "teacher or student (default: the network training scored for this checkpoint; for other checkpoints the teacher when present)",
+            DefaultValueFactory = _ => "auto",
+        };
+        var flip = new Option<bool>("--flip") { Description = "average with the horizontally flipped image" };
+        var scales = new Option<double[]>("--scales") { Description = "multi-scale prediction, e.g. --scales 0.75 1 1.25", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, input, output, config, model, flip, scales };
+        var options = new RunOptions().AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
             var path = result.GetValue(checkpoint)!;
-            var experiment = CheckpointConfig.Load(result.GetValue(config), path, Array.Empty<string>());
-            using var models = CheckpointConfig.LoadModels(experiment, path, "auto", out var model);
-            model.Eval();
+            var experiment = CheckpointConfig.Load(result.GetValue(config), path, options.Overrides(result));
+            using var models = CheckpointConfig.LoadModels(experiment, path, result.GetValue(model)!, out var network, out var chosen);
+            Console.WriteLine($"model: {chosen.Name} of {path} ({chosen.Reason})");
+            network.Eval();
             var files = Inputs(result.GetValue(input)!);
             var outDir = result.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             var window = experiment.Data.ValMode == "sliding" && experiment.Data.ValWindow is { } w ? new[] { w.Height, w.Width } : null;
-            var predictor = new Predictor(images => model.Forward(images).Prediction, experiment.Net.NumClasses) { WindowSize = window };
+            var predictor = new Predictor(images => network.Forward(images).Prediction, experiment.Net.NumClasses)
+            {
+                WindowSize = window,
+                Flip = result.GetValue(flip),
+                Scales = result.GetValue(scales) is { Length: > 0 } s ? s : new[] { 1.0 },
+            };
             var mean = experiment.Data.ValAugmentation.Mean;
             var std = experiment.Data.ValAugmentation.Std;
             foreach (var file in files)

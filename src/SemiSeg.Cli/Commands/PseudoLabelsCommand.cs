@@ -24,13 +24,13 @@ internal static class PseudoLabelsCommand
         var model = new Option<string>("--model") { Description = "teacher or student (default: teacher when present)", DefaultValueFactory = _ => "auto" };
         var alpha = new Option<double?>("--alpha") { Description = "percent of pixels per batch called unreliable (default: the config's alpha_0 = 100 - drop_percent)" };
         var json = new Option<bool>("--json") { Description = "print the counts as JSON" };
-        var set = new Option<string[]>("--set") { Description = "override a config key (repeatable)" };
         var command = new Command("pseudo-labels", "Score a checkpoint's pseudo-labels against ground truth: reliable vs unreliable pixels, true-class ranks, per class")
-            { config, checkpoint, split, model, alpha, json, set };
+            { config, checkpoint, split, model, alpha, json };
+        var options = new RunOptions().AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
             var (audit, classNames, list, images) = Audit(result.GetValue(checkpoint)!, result.GetValue(config), result.GetValue(split),
-                                                          result.GetValue(model)!, result.GetValue(alpha), result.GetValue(set) ?? Array.Empty<string>());
+                                                          result.GetValue(model)!, result.GetValue(alpha), options.Overrides(result));
             var summary = audit.Summarize();
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
             else Print(summary, audit, classNames, list, images);
@@ -43,11 +43,12 @@ internal static class PseudoLabelsCommand
         string checkpointPath, string? configPath, string? split, string model, double? alpha, IEnumerable<string> overrides)
     {
         var experiment = CheckpointConfig.Load(configPath, checkpointPath, overrides);
-        var list = split is not null ? Path.GetFullPath(split) : experiment.Data.UnlabeledList;
+        var list = split is not null ? Path.GetFullPath(split)
+            : experiment.Data.UnlabeledList ?? throw new ArgumentException($"the config has no unlabelled list (dataset.train.unlabeled_list); pass --split LIST");
         if (!File.Exists(list)) throw new FileNotFoundException($"{list}: split list not found", list);
         // The images are read through the validation pipeline (whole images, labels required).
         experiment = experiment with { Data = experiment.Data with { ValList = list, ValRoot = experiment.Data.TrainRoot } };
-        using var models = CheckpointConfig.LoadModels(experiment, checkpointPath, model, out var which);
+        using var models = CheckpointConfig.LoadModels(experiment, checkpointPath, model == "auto" ? CheckpointConfig.TeacherIfPresent : model, out var which);
         var data = DataSources.Open(experiment.Data, unlabeled: false);
         var percent = alpha ?? experiment.Unsupervised.InitialUnreliablePercent;
         var (low, high) = experiment.Contrastive is { } c ? (c.LowRank, c.HighRank) : (3, 20);

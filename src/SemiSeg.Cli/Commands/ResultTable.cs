@@ -20,6 +20,22 @@ internal static class ResultTable
         AnsiConsole.Write(table);
     }
 
+    /// <summary>An evaluation of a checkpoint: only what eval knows (no training time, epochs run or unlabelled count).</summary>
+    public static void Print(EvaluationSummary summary)
+    {
+        var table = new Table().Title(Markup.Escape($"{summary.Method}: the {summary.Model} of {Path.GetFileName(summary.Checkpoint)}" +
+                                                    (summary.CheckpointEpochs is { } e ? $" (after epoch {e})" : "")));
+        table.AddColumn("class");
+        table.AddColumn(new TableColumn("IoU %").RightAligned());
+        for (var c = 0; c < summary.ClassNames.Length; c++)
+            table.AddRow(Markup.Escape(summary.ClassNames[c]), Format(summary.PerClassIoU.ElementAtOrDefault(c)));
+        table.AddRow("[bold]mIoU[/]", $"[bold]{Format(summary.MeanIoU)}[/]");
+        if (summary.RecordedMeanIoU is { } recorded) table.AddRow("mIoU recorded in training", Format(recorded));
+        table.AddRow("pixel accuracy", Format(summary.PixelAccuracy));
+        AnsiConsole.Write(table);
+        Console.WriteLine($"model: {summary.Model} ({summary.ModelReason}); mode {summary.Mode}, {summary.ValidationImages} validation images");
+    }
+
     private static string Format(double? value) =>
         value is { } v && !double.IsNaN(v) ? (v * 100).ToString("F2", CultureInfo.InvariantCulture) : "-";
 }

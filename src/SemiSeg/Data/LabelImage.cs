@@ -4,8 +4,9 @@ namespace SemiSeg.Data;
 
 /// <summary>
 /// Reads label images as class indices and checks their values. A single-channel PNG holds the
-/// indices directly (SegmentationClassAug, Cityscapes train ids, Folder masks); a colour image is
-/// a palette PNG that OpenCV expanded, mapped back through the VOC palette.
+/// indices directly (SegmentationClassAug, Cityscapes train ids, Folder masks); so does a palette
+/// (indexed-colour) PNG, whatever its palette, whose indices are read as PIL reads them for the
+/// official loaders (VOC's SegmentationClass); a colour (RGB) image is mapped back through the VOC palette.
 /// </summary>
 public static class LabelImage
 {
@@ -15,6 +16,7 @@ public static class LabelImage
     public static ByteImage Read(string path, bool allowPaletteColors)
     {
         ImageHeader.CheckComplete(path);
+        if (PaletteIndices.TryRead(path, out var indices)) return indices;
         ByteImage raw;
         try { raw = ImageFile.Read(path, ImageReadMode.Unchanged); }
         catch (TorchException e) { throw new DatasetException(path, $"unreadable or truncated label image ({e.Message.Replace(path + ": ", "")})", e); }
@@ -26,7 +28,7 @@ public static class LabelImage
 
     private static ByteImage FromPaletteColors(string path, ByteImage raw)
     {
-        if (raw.Channels < 3) throw new DatasetException(path, $"label image has {raw.Channels} channels; expected 1 (indices) or 3 (VOC palette colours)");
+        if (raw.Channels < 3) throw new DatasetException(path, $"label image has {raw.Channels} channels; expected 1 (indices), a palette PNG, or 3 (VOC palette colours)");
         var labels = new ByteImage(raw.Height, raw.Width, 1);
         var src = raw.Pixels;
         int lastKey = -1; byte lastIndex = 0;

@@ -7,17 +7,22 @@ namespace SemiSeg.Training;
 /// <summary>
 /// A training checkpoint in PyTorch's .pth format with the official U2PL keys (epoch = epochs
 /// finished, model_state, teacher_state, optimizer_state, best_miou) plus what an exact resume needs:
-/// the step, the best epoch, libtorch's default generator (dropout), the method's state (memory bank,
-/// its generator) and the resolved config. Written atomically: a crash leaves the previous file.
+/// the step, the best epoch, which network the epoch's evaluation scored (evaluated_model: student
+/// during the warm start, teacher after, so eval and predict use the model the score belongs to),
+/// libtorch's default generator (dropout), the method's state (memory bank, its generator) and the
+/// resolved config. Written atomically: a crash leaves the previous file.
 /// </summary>
 public static class Checkpoint
 {
     public const string Last = "ckpt.pth";
     public const string Best = "ckpt_best.pth";
+    /// <summary>Key of the network the epoch's evaluation scored: "student" (model_state) or "teacher" (teacher_state).</summary>
+    public const string EvaluatedModel = "evaluated_model";
 
     public sealed record Position(int EpochsDone, long Step, double BestMeanIoU, int BestEpoch);
 
-    public static void Save(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, Position position, ExperimentConfig config)
+    public static void Save(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, Position position, ExperimentConfig config,
+                            string evaluatedModel)
     {
         using var scope = Torch.Torch.NewDisposeScope();
         using var checkpoint = new TorchDict();
@@ -26,6 +31,7 @@ public static class Checkpoint
         checkpoint.Set("best_miou", position.BestMeanIoU);
         checkpoint.Set("best_epoch", position.BestEpoch);
         checkpoint.Set("method", method.Name);
+        checkpoint.Set(EvaluatedModel, evaluatedModel);
         checkpoint.Set("model_state", TorchDict.FromTensors(models.Student.StateDict()));
         if (models.Teacher is { } teacher) checkpoint.Set("teacher_state", TorchDict.FromTensors(teacher.StateDict()));
         checkpoint.Set("optimizer_state", optimizer.StateDict());
@@ -46,8 +52,15 @@ public static class Checkpoint
         var saved = checkpoint.ContainsKey("method") ? checkpoint.GetString("method") : "?";
         if (saved != method.Name)
             throw new InvalidDataException($"{path}: checkpoint of method '{saved}', but the config trains '{method.Name}'");
-        models.Student.LoadStateDict(checkpoint.GetDict("model_state").ToTensors());
-        if (models.Teacher is { } teacher) teacher.LoadStateDict(checkpoint.GetDict("teacher_state").ToTensors());
+        try
+        {
+            models.Student.LoadStateDict(checkpoint.GetDict("model_state").ToTensors());
+            if (models.Teacher is { } teacher) teacher.LoadStateDict(checkpoint.GetDict("teacher_state").ToTensors());
+        }
+        catch (Torch.nn.StateDictMismatchException e)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint's network does not fit the config's (nothing was loaded):{e.Report.DescribeProblems()}");
+        }
         optimizer.LoadStateDict(checkpoint.GetDict("optimizer_state"));
         using (var generator = Generator.Default()) generator.SetState(checkpoint.GetTensor("torch_rng_state"));
         method.LoadState(checkpoint);

@@ -6,8 +6,9 @@ namespace SemiSeg.Training;
 
 /// <summary>
 /// The config's <c>dataset:</c> section with the official U2PL keys (type, train, val, batch_size,
-/// n_sup, workers, mean, std, ignore_label). Ours: train.unlabeled_list (default: the labelled
-/// list's path with labeled.txt replaced by unlabeled.txt, as the official loader derives it),
+/// n_sup, workers, mean, std, ignore_label). Ours: train.unlabeled_list (default: unlabeled.txt beside
+/// a labelled list named labeled.txt, as the official loader derives it; no default for a list named
+/// otherwise, so an unlabelled set is never guessed),
 /// val.mode (center, full, sliding), val.batch_size, class_names, prefetch.
 /// </summary>
 public sealed record DataConfig
@@ -17,7 +18,10 @@ public sealed record DataConfig
     public required string Type { get; init; }
     public required string TrainRoot { get; init; }
     public required string LabeledList { get; init; }
-    public required string UnlabeledList { get; init; }
+    /// <summary>The unlabelled split list; null when neither given nor derivable (a labelled list not named labeled.txt).</summary>
+    public required string? UnlabeledList { get; init; }
+    /// <summary>True when <see cref="UnlabeledList"/> is the default beside labeled.txt rather than given.</summary>
+    public bool UnlabeledListIsDerived { get; init; }
     public required string ValRoot { get; init; }
     public required string ValList { get; init; }
     public required AugmentationOptions TrainAugmentation { get; init; }
@@ -28,6 +32,12 @@ public sealed record DataConfig
     public int Workers { get; init; } = 2;
     public int Prefetch { get; init; } = 4;
     public string? ClassNamesFile { get; init; }
+    /// <summary>
+    /// dataset.n_sup: the labelled count the official loaders size an epoch by (total - n_sup
+    /// unlabelled). Ours sizes it by the lists, so n_sup must agree with the labelled list: checked
+    /// when the lists are opened, so a changed data_list with a stale n_sup is not silently ignored.
+    /// </summary>
+    public int? LabeledCount { get; init; }
 
     /// <summary>True for PASCAL VOC configs, where the official code trains the heads at 10x the base learning rate.</summary>
     public bool IsPascal => Type.StartsWith("pascal", StringComparison.Ordinal);
@@ -41,12 +51,14 @@ public sealed record DataConfig
         if (std.Any(s => s <= 0)) throw d.Error("dataset.std", "every value must be positive");
         var ignore = d.Int("ignore_label", IgnoreLabel);
         if (ignore != IgnoreLabel) throw d.Error("dataset.ignore_label", $"{ignore}: only 255 is supported (labels are 8-bit, 255 = ignore)");
-        d.Accept("n_sup", "noise_std");
+        d.Accept("noise_std");
 
         var train = d.Section("train");
         var trainRoot = PathIn(configDirectory, train.String("data_root") ?? throw train.Error("dataset.train.data_root", "is required"));
         var labeled = PathIn(configDirectory, train.String("data_list") ?? throw train.Error("dataset.train.data_list", "is required"));
-        var unlabeled = train.String("unlabeled_list") is { } u ? PathIn(configDirectory, u) : labeled.Replace("labeled.txt", "unlabeled.txt");
+        var unlabeled = train.String("unlabeled_list") is { } u ? PathIn(configDirectory, u) : DerivedUnlabeledList(labeled);
+        if (unlabeled == labeled)
+            throw train.Error("dataset.train.unlabeled_list", $"is the labelled list {labeled}; the unlabelled images must be another list");
         var trainAug = ReadAugmentation(train, "dataset.train", mean, std, training: true);
 
         var val = d.Section("val");
@@ -59,6 +71,7 @@ public sealed record DataConfig
         return new DataConfig
         {
             Type = type, TrainRoot = trainRoot, LabeledList = labeled, UnlabeledList = unlabeled,
+            UnlabeledListIsDerived = !train.Has("unlabeled_list") && unlabeled is not null,
             ValRoot = valRoot, ValList = valList, TrainAugmentation = trainAug,
             // Sliding-window evaluation reads whole images; the crop size becomes the window.
             ValAugmentation = mode == "center" ? valAug : valAug with { Crop = null },
@@ -68,9 +81,21 @@ public sealed record DataConfig
             Workers = d.Int("workers", 2, 1, 64),
             Prefetch = d.Int("prefetch", 4, 1, 1024),
             ClassNamesFile = d.String("class_names") is { } names ? PathIn(configDirectory, names) : null,
+            LabeledCount = d.Has("n_sup") ? d.Int("n_sup", 0, 1) : null,
             ValWindow = valAug.Crop,
         };
     }
+
+    /// <summary>The official loader's unlabelled list: unlabeled.txt in the folder of a list named labeled.txt; otherwise none.</summary>
+    public const string OfficialLabeledName = "labeled.txt";
+    public const string OfficialUnlabeledName = "unlabeled.txt";
+
+    private static string? DerivedUnlabeledList(string labeled) =>
+        Path.GetFileName(labeled) == OfficialLabeledName ? Path.Combine(Path.GetDirectoryName(labeled)!, OfficialUnlabeledName) : null;
+
+    /// <summary>The unlabelled list, or one error naming the key when the config neither gives nor implies it.</summary>
+    public string RequireUnlabeledList(string method) => UnlabeledList ?? throw new ConfigException("dataset.train.unlabeled_list",
+        $"is required by method {method}: the labelled list {LabeledList} is not named {OfficialLabeledName}, so the unlabelled list cannot be derived from it");
 
     /// <summary>The sliding window (crop size of dataset.val), when val.mode is sliding.</summary>
     public (int Height, int Width)? ValWindow { get; init; }

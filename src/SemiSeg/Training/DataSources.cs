@@ -15,15 +15,22 @@ public sealed class DataSources
     public static DataSources Open(DataConfig config, bool unlabeled)
     {
         var labeledOptions = new DatasetOptions();
-        return new DataSources
+        if (unlabeled && config.UnlabeledListIsDerived && !File.Exists(config.UnlabeledList))
+            throw new ConfigException("dataset.train.unlabeled_list", $"not given, and its default {config.UnlabeledList} (unlabeled.txt beside " +
+                                      $"the labelled list, as the official loader takes it) does not exist; set it to the unlabelled split list");
+        var sources = new DataSources
         {
             Labeled = OpenSplit(config, config.TrainRoot, config.LabeledList, labeledOptions),
             // Unlabelled images need no label file (a present one is not read for training).
-            Unlabeled = unlabeled ? OpenSplit(config, config.TrainRoot, config.UnlabeledList, labeledOptions with { LabelsRequired = false }) : null,
+            Unlabeled = unlabeled ? OpenSplit(config, config.TrainRoot, config.RequireUnlabeledList("that trains on unlabelled images"), labeledOptions with { LabelsRequired = false }) : null,
             Validation = OpenSplit(config, config.ValRoot, config.ValList, labeledOptions),
             TrainTransform = new SegmentationTransform(config.TrainAugmentation),
             ValTransform = new SegmentationTransform(config.ValAugmentation with { IntensityOps = 0 }),
         };
+        if (config.LabeledCount is { } n && n != sources.Labeled.Count)
+            throw new ConfigException("dataset.n_sup", $"is {n}, but the labelled list {config.LabeledList} has {sources.Labeled.Count} images; " +
+                                      "the official loader sizes the epoch by n_sup, ours by the lists: set n_sup to the list's length (or remove it)");
+        return sources;
     }
 
     public static SegmentationDataset OpenSplit(DataConfig config, string root, string list, DatasetOptions options)

@@ -31,10 +31,14 @@ public sealed record ExperimentConfig
     public string? Pretrain { get; init; }
     /// <summary>saver.backbone (ours): ImageNet weights for the encoder only (torchvision or U2PL's resnet*.pth).</summary>
     public string? Backbone { get; init; }
+    /// <summary>saver.auto_resume (official): train continues a run folder that holds a checkpoint, as with --resume.</summary>
+    public bool AutoResume { get; init; }
     public required string SourcePath { get; init; }
     /// <summary>The folder relative paths were resolved against (the config file's folder).</summary>
     public required string Directory { get; init; }
     public required string ResolvedYaml { get; init; }
+    /// <summary>What a run should say about how it reads the config (a key with a meaning the user may not expect), one line each.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
 
     public static ExperimentConfig Load(string path, IEnumerable<string>? overrides = null)
     {
@@ -55,6 +59,8 @@ public sealed record ExperimentConfig
     {
         var method = root.Choice("method", "u2pl", Methods);
         var data = DataConfig.Read(root, directory);
+        if (method != "suponly" && data.UnlabeledList is null)
+            throw root.Error("dataset.train.unlabeled_list", $"is required by method {method}: dataset.train.data_list {data.LabeledList} is not named {DataConfig.OfficialLabeledName}, so the unlabelled list cannot be derived from it (the official loader takes unlabeled.txt beside labeled.txt)");
         var trainer = TrainerSettings.Read(root, data);
         var net = ReadNet(root);
         var trainerNode = root.Section("trainer");
@@ -65,7 +71,7 @@ public sealed record ExperimentConfig
             data = data with { TrainAugmentation = data.TrainAugmentation with { IntensityOps = ops } };
         }
         var saver = root.Section("saver");
-        saver.Accept("snapshot_dir", "auto_resume");
+        saver.Accept("snapshot_dir");
         var pretrain = saver.String("pretrain");
         var backbone = saver.String("backbone");
         var profile = MethodConfigReader.Profile(trainerNode, method);
@@ -78,7 +84,7 @@ public sealed record ExperimentConfig
         {
             Method = method,
             Seed = (ulong)root.Int("seed", 0, 0),
-            Device = Device.Parse(root.String("device", "cpu")!),
+            Device = ReadDevice(root),
             Threads = root.Int("threads", 0, 0, 1024),
             Data = data,
             Trainer = trainer,
@@ -90,9 +96,11 @@ public sealed record ExperimentConfig
             Imas = method == "imas" ? MethodConfigReader.Imas(root, net.EmaDecay, trainer.SupOnlyEpoch) : null,
             Pretrain = string.IsNullOrEmpty(pretrain) ? null : Path.GetFullPath(Path.Combine(directory, pretrain)),
             Backbone = string.IsNullOrEmpty(backbone) ? null : Path.GetFullPath(Path.Combine(directory, backbone)),
+            AutoResume = saver.Bool("auto_resume", false),
             SourcePath = root.Source,
             Directory = directory,
             ResolvedYaml = root.ToYaml(),
+            Notes = ReadNotes(root, net, profile, data),
         };
         root.RejectUnknownKeys();
         return config;
@@ -109,6 +117,30 @@ public sealed record ExperimentConfig
         if (!root.Section("trainer").Has("sup_only_epoch")) trainer = trainer with { SupOnlyEpoch = ema.SupOnlyEpoch };
         if (!root.Section("net").Has("ema_decay")) net = net with { EmaDecay = ema.Decay };
         return (trainer, net);
+    }
+
+    private static List<string> ReadNotes(ConfigNode root, NetConfig net, U2plProfile profile, DataConfig data)
+    {
+        var notes = new List<string>();
+        // sync_bn is set by every official config; in one process it has nothing to synchronise.
+        if (root.Section("net").Has("sync_bn") && net.SyncBn && profile.WorldSize == 1)
+            notes.Add($"net.sync_bn: True with one process (trainer.world_size 1): batch norm normalises over this process's " +
+                      $"{data.BatchSize} images per batch, as SyncBatchNorm on one GPU would; with method u2pl, trainer.world_size N " +
+                      "simulates the official N-GPU batch");
+        return notes;
+    }
+
+    private static Device ReadDevice(ConfigNode root)
+    {
+        var text = root.String("device", "cpu")!;
+        try
+        {
+            return Device.Parse(text);
+        }
+        catch (ArgumentException)
+        {
+            throw root.Error("device", $"'{text}' is not a device (cpu, cuda or cuda:N)");
+        }
     }
 
     private static NetConfig ReadNet(ConfigNode root)

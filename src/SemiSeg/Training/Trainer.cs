@@ -33,12 +33,19 @@ public sealed class Trainer
 
     public RunSummary Run(bool resume = false, CancellationToken cancel = default)
     {
+        // Everything that can refuse the run does so before the run folder is created or touched.
+        DeviceCheck.Ensure(config.Device, config.SourcePath);
         Directory.CreateDirectory(runDirectory);
         var lastCheckpoint = Path.Combine(runDirectory, Checkpoint.Last);
+        // saver.auto_resume (official): a run folder with a checkpoint is continued, as the official trainer does.
+        var autoResume = !resume && config.AutoResume && File.Exists(lastCheckpoint);
+        if (autoResume) observer.OnMessage($"saver.auto_resume: True, so the run in {runDirectory} is continued from {Checkpoint.Last}");
+        resume |= autoResume;
         if (!resume && File.Exists(MetricsPath))
             throw new InvalidOperationException($"{runDirectory} already holds a run (metrics.jsonl); pass --resume to continue it or choose another --out");
         if (resume && !File.Exists(lastCheckpoint))
             throw new FileNotFoundException($"--resume: no checkpoint {lastCheckpoint} to continue from", lastCheckpoint);
+        if (resume) ResumeCheck.Ensure(lastCheckpoint, config);
         if (config.Threads > 0) Torch.Torch.NumThreads = config.Threads;
         Torch.Torch.ManualSeed(config.Seed);
 
@@ -64,6 +71,7 @@ public sealed class Trainer
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.yaml"), config.ResolvedYaml);
         observer.OnStart(new RunPlan(method.Name, config.Trainer.Epochs, position.EpochsDone, stepsPerEpoch, data.Labeled.Count,
             data.Unlabeled?.Count ?? 0, data.Validation.Count, models.Student.Parameters().Sum(p => p.NumEl), Torch.Torch.NumThreads, runDirectory));
+        foreach (var note in config.Notes) observer.OnMessage(note);
 
         var clock = Stopwatch.StartNew();
         var previousSeconds = RunRecords.PreviousTrainSeconds(MetricsPath);
@@ -95,10 +103,11 @@ public sealed class Trainer
             var isBest = result is not null && miou > position.BestMeanIoU;
             position = new Checkpoint.Position(epoch + 1, (long)(epoch + 1) * stepsPerEpoch,
                                                isBest ? miou : position.BestMeanIoU, isBest ? epoch : position.BestEpoch);
+            var evaluatedName = evaluated == models.Student ? "student" : "teacher";
             var record = new EvaluationRecord(epoch, position.Step, miou, RunRecords.Nullable(result?.IoU ?? Array.Empty<double>()),
-                losses.Averages(), optimizer.Groups[0].LearningRate, evaluated == models.Student ? "student" : "teacher",
+                losses.Averages(), optimizer.Groups[0].LearningRate, evaluatedName,
                 stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds);
-            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config);
+            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config, evaluatedName);
             if (isBest) AtomicFile.Write(Path.Combine(runDirectory, Checkpoint.Best), temp => File.Copy(lastCheckpoint, temp, overwrite: true));
             AtomicFile.AppendLine(MetricsPath, JsonSerializer.Serialize(record));
             observer.OnEvaluation(record, isBest);
