@@ -53,6 +53,7 @@ public sealed record ExperimentConfig
 
     private static ExperimentConfig FromTree(ConfigNode root, string directory)
     {
+        MethodConfigReader.RefuseAel(root);
         var method = root.Choice("method", "u2pl", Methods);
         var data = DataConfig.Read(root, directory);
         var trainer = TrainerSettings.Read(root, data);

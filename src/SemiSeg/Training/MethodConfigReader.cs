@@ -11,6 +11,29 @@ namespace SemiSeg.Training;
 /// </summary>
 internal static class MethodConfigReader
 {
+    /// <summary>
+    /// The keys of U2PL's with_AEL branch (experiments/city_744/config.yaml and what its train.py reads).
+    /// Its parts exist as types (Methods/Ael) but no method runs them yet, so a config that sets any of
+    /// these keys, or method u2pl_ael, is refused with the key named rather than trained without them.
+    /// </summary>
+    public static void RefuseAel(ConfigNode root)
+    {
+        const string why = "is a key of U2PL's with_AEL branch (AEL); its parts exist (Methods/Ael) but no training step runs them yet, see docs/u2pl-ael.md";
+        if (root.Has("method") && root.String("method") == "u2pl_ael")
+            throw root.Error("method", "u2pl_ael (U2PL with AEL) is not implemented as a training step yet; its parts exist (Methods/Ael), see docs/u2pl-ael.md");
+        var dataset = root.Section("dataset");
+        var criterion = root.Section("criterion");
+        var trainer = root.Section("trainer");
+        var places = new (ConfigNode Node, string Key)[]
+        {
+            (dataset, "acp"), (dataset.Section("train"), "acm"), (criterion, "cons"), (criterion, "contra_weight"),
+            (criterion, "consist_weight"), (criterion, "threshold"), (trainer, "sym_ce_l"), (trainer, "sym_ce_u"),
+            (trainer, "start_epochs"), (trainer.Section("contrastive"), "start_epoch"), (trainer.Section("contrastive"), "conf_weight"),
+        };
+        foreach (var (node, key) in places)
+            if (node.Has(key)) throw node.Error(node.Path.Length == 0 ? key : $"{node.Path}.{key}", why);
+    }
+
     public static SupervisedCriterionOptions Criterion(ConfigNode root, double auxWeight)
     {
         var c = root.Section("criterion");
