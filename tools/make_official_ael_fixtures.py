@@ -73,6 +73,7 @@ def install_patches():
 
     for name, make in (("scipy.ndimage", lambda: module("scipy", ndimage=module("scipy.ndimage", gaussian_filter=unused, zoom=unused))),
                        ("cv2", lambda: module("cv2")),
+                       ("torchvision", lambda: module("torchvision", transforms=module("torchvision.transforms"))),
                        ("tensorboardX", lambda: module("tensorboardX", SummaryWriter=unused))):
         try:
             importlib.import_module(name)
@@ -228,6 +229,108 @@ def cutmix_mask_case(utils):
             "cases": [{"category": 3, "mask": put(mask)}, {"category": 1, "mask": put(mask1)}]}
 
 
+STEP_C, STEP_D, STEP_H, STEP_BL, STEP_N = 5, 8, 16, 2, 6     # classes, representation width, crop, labelled images, unlabelled set
+
+
+def step_case(official, cfg_all):
+    """train.py's step lines from the student forward to `loss = ...` (474-789), exec'd as written in
+    a one-process gloo group, with stub networks that return fixed outputs."""
+    import tempfile
+    import numpy as np
+    import torch
+    import torch.distributed as dist
+    C, D, H, BL, N = STEP_C, STEP_D, STEP_H, STEP_BL, STEP_N
+    h = H // 2
+    with tempfile.TemporaryDirectory() as tmp:
+        dist.init_process_group("gloo", init_method=f"file://{tmp}/store", rank=0, world_size=1)
+        import train
+        from u2pl.utils.loss_helper import get_criterion
+        cfg = json.loads(json.dumps(cfg_all))
+        cfg["net"]["num_classes"] = C
+        cfg["trainer"]["contrastive"].update(num_queries=16, num_negatives=6, high_rank=4)
+        g = torch.Generator().manual_seed(SEED + 5)
+        labels = torch.randint(0, C, (BL, H, H), generator=g)
+        labels[torch.rand(BL, H, H, generator=g) < 0.1] = 255
+        leaf = lambda *shape: (torch.randn(*shape, generator=g) * 2).requires_grad_()
+        s_sup = {"pred": leaf(BL, C, h, h), "aux": leaf(BL, C, h, h), "rep": leaf(BL, D, h, h)}
+        s_unsup = {"pred": leaf(1, C, h, h), "aux": leaf(1, C, h, h), "rep": leaf(1, D, h, h)}
+        t_sup = {"pred": torch.randn(BL, C, h, h, generator=g) * 2, "rep": torch.randn(BL, D, h, h, generator=g)}
+        t_weak = torch.randn(2, C, h, h, generator=g) * 0.5
+        sample_cat = 3
+        t_weak[1, sample_cat] = -5                   # the sampled class only in one block of the sampled image
+        t_weak[1, sample_cat, 1:4, 2:6] = 5
+        t_weak_out = {"pred": t_weak, "rep": torch.randn(2, D, h, h, generator=g)}
+        t_strong = {"pred": torch.randn(1, C, h, h, generator=g), "rep": torch.randn(1, D, h, h, generator=g)}
+        class_criterion = torch.rand(3, C, generator=g)
+        cutmix_bank = (torch.rand(C, N, generator=g) < 0.5).float()
+        images_unsup = torch.randn(2, 3, H, H, generator=g)
+
+        class Student:
+            calls = [s_sup, s_unsup]
+
+            def __call__(self, images):
+                return self.calls.pop(0)
+
+        class Teacher:
+            calls = [t_sup, t_weak_out, t_strong]
+
+            def train(self):
+                return self
+
+            def eval(self):
+                return self
+
+            def __call__(self, images):
+                return self.calls.pop(0)
+
+        train_py = os.path.join(official, "train.py")
+        scope = dict(vars(train))
+        acm_cfg = cfg["dataset"]["train"]["acm"]
+        scope.update(cfg=cfg, epoch=20, world_size=1, rank=0, num_classes=C, model=Student(), model_teacher=Teacher(),
+                     images_sup=torch.zeros(BL, 3, H, H), labels_sup=labels.clone(), images_unsup=images_unsup,
+                     images_unsup_weak=images_unsup.clone(), sample_cat=sample_cat, img_id=1, sample_id=4,
+                     area_thresh=acm_cfg["area_thresh"], area_thresh2=acm_cfg["area_thresh2"], no_pad=acm_cfg["no_pad"],
+                     no_slim=acm_cfg["no_slim"], cutmix=False, acm=True, acp=True, sample=True, threshold=0,
+                     class_momentum=cfg["dataset"]["acp"]["momentum"], class_criterion=class_criterion.clone(),
+                     cutmix_bank=cutmix_bank.clone(), criterion=get_criterion(cfg), criterion_cons=get_criterion(cfg, cons=True),
+                     consist_weight=cfg["criterion"].get("consist_weight", 1), contra_weight=cfg["criterion"].get("contra_weight", 1),
+                     prototype=None)
+        lines = run(train_py, scope, "percent = cfg[", after="def train(")
+        text = open(train_py).read().split("\n")
+        b0 = next(i for i, l in enumerate(text) if "memobank = []" in l)
+        b1 = next(i for i in range(b0, len(text)) if "queue_size[0] = 50000" in text[i])
+        import textwrap
+        exec(compile(textwrap.dedent("\n".join(text[b0:b1 + 1])), train_py, "exec"), scope)   # main()'s memory bank
+        lines += [b0 + 1, b1 + 1]
+        # The branch's queues hold 256-wide keys; ours D. They start with keys from "earlier steps": the
+        # branch's own rule almost never enqueues (docs/u2pl-ael.md #39), so an empty bank would leave
+        # the contrastive loss 0 and its sampling untested.
+        earlier = [torch.randn(3 + 2 * c, D, generator=g) for c in range(C)]
+        scope["memobank"] = [[e.clone()] for e in earlier]
+        lines_text = open(train_py).read().split("\n")
+        first = next(i for i, l in enumerate(lines_text) if "# student model forward" in l)
+        last = next(i for i in range(first, len(lines_text)) if "contra_loss = 0 * reps_student_sup.sum()" in lines_text[i])
+        import textwrap
+        block = textwrap.dedent("\n".join(lines_text[first:last + 1]))
+        torch.manual_seed(SEED)
+        exec(compile(block, train_py, "exec"), scope)
+        lines += [first + 1, last + 1]
+        lines += run(train_py, scope, "loss = (", after="contra_losses.update(")
+        scope["loss"].backward()
+        dist.destroy_process_group()
+    grads = {f"grad_{part}_{k}": put(v.grad if v.grad is not None else torch.zeros_like(v)) for part, out in (("sup", s_sup), ("unsup", s_unsup)) for k, v in out.items()}
+    return dict({
+        "seed": SEED, "num_classes": C, "epoch": 20, "epochs": cfg["trainer"]["epochs"], "config": {"trainer": cfg["trainer"], "criterion": cfg["criterion"],
+        "acm": acm_cfg, "momentum": cfg["dataset"]["acp"]["momentum"]}, "labels": put(labels),
+        "student_sup": {k: put(v) for k, v in s_sup.items()}, "student_unsup": {k: put(v) for k, v in s_unsup.items()},
+        "teacher_sup": {k: put(v) for k, v in t_sup.items()}, "teacher_weak": put(t_weak), "teacher_strong_rep": put(t_strong["rep"]),
+        "bank_start": [put(e) for e in earlier], "class_criterion_start": put(class_criterion), "cutmix_bank_start": put(cutmix_bank), "sample_cat": sample_cat, "img_id": 1, "sample_id": 4,
+        "mask": put(scope["valid_mask_mix"]), "class_criterion": put(scope["class_criterion"]), "cutmix_bank": put(scope["cutmix_bank"]),
+        "sup": float(scope["loss_sup_student"]), "cons1": float(scope["loss_consistency1"]), "cons2": float(scope["loss_consistency2"]),
+        "contra": float(scope["contra_loss"]), "loss": float(scope["loss"]),
+        "bank": [put(q[0]) for q in scope["memobank"]], "train_py_lines": lines}, **grads)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--official", required=True, help="a checkout of Haochen-Wang409/U2PL at the with_AEL branch")
@@ -264,6 +367,7 @@ def main():
         "copy_paste": copy_paste_case(train_py, utils, choice_log),
         "cutmix_bank": cutmix_bank_case(utils, choice_log),
         "cutmix_mask": cutmix_mask_case(utils),
+        "step": step_case(official, cfg),
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT + ".tmp", "w") as f:

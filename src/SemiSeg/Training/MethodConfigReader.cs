@@ -28,7 +28,7 @@ internal static class MethodConfigReader
         {
             (dataset, "acp"), (dataset.Section("train"), "acm"), (criterion, "cons"), (criterion, "contra_weight"),
             (criterion, "consist_weight"), (criterion, "threshold"), (trainer, "sym_ce_l"), (trainer, "sym_ce_u"),
-            (trainer, "start_epochs"), (trainer.Section("contrastive"), "start_epoch"), (trainer.Section("contrastive"), "conf_weight"),
+            (trainer.Section("contrastive"), "start_epoch"), (trainer.Section("contrastive"), "conf_weight"),
         };
         foreach (var (node, key) in places)
             if (node.Has(key)) throw node.Error(node.Path.Length == 0 ? key : $"{node.Path}.{key}", why);
