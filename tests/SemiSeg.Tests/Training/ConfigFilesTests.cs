@@ -39,7 +39,9 @@ public class ConfigFilesTests
             Assert.Subset(files, new HashSet<string> { $"pascal/{n}/u2pl.yaml", $"pascal/{n}/suponly.yaml" });
         foreach (var n in new[] { 186, 372, 744, 1488 })
             Assert.Subset(files, new HashSet<string> { $"cityscapes/{n}/u2pl.yaml", $"cityscapes/{n}/suponly.yaml" });
-        Assert.Equal(5 + 2 * 9 + 2 * 4, files.Count);
+        foreach (var n in new[] { 186, 372, 744, 1488 }) Assert.Contains($"cityscapes/{n}/u2pl_ael.yaml", files);
+        Assert.Contains("fashion/u2pl_ael.yaml", files);
+        Assert.Equal(6 + 2 * 9 + 3 * 4, files.Count);
     }
 
     [Theory]
