@@ -5,7 +5,11 @@ U2PL repository's `with_AEL` branch (Haochen-Wang409/U2PL): its functions `cal_c
 (u2pl/utils/utils.py), `get_criterion(cfg, cons=True)` / `Criterion_cons` (u2pl/utils/loss_helper.py),
 and the statements of train.py that have no function of their own (the confidence bank's
 `torch.rand(3, C)` start and momentum update, the copy-paste categories and their probabilities),
-read from the checkout's train.py and run with exec(). Nothing of their logic is restated here.
+read from the checkout's train.py and run with exec(); and one whole step: train.py's lines from
+"# student model forward" to `loss = (...)` (474-789), exec'd as written in a one-process gloo group
+with stub networks that return fixed outputs (leaf tensors for the student, so the backward gives the
+gradient with respect to each output) and main()'s memory-bank lines. Nothing of their logic is
+restated here.
 
     git clone -q /work/.mirror/Haochen-Wang409+U2PL/repo /tmp/u2pl-ael
     git -C /tmp/u2pl-ael checkout -q origin/with_AEL        # 4e520ccf4074c5b3d3d142a8b11b8f25ac7879e1
