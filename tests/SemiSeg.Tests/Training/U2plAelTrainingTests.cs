@@ -36,6 +36,7 @@ public class U2plAelTrainingTests : IClassFixture<TinyFashionRun>
     [Fact]
     public void TrainsTwoStepsPerEpochWithFiniteLossesAndSavesItsBanks()
     {
+        var liveBefore = SemiSeg.Tests.Torch.Support.LiveTensors.Settled();
         var config = ExperimentConfig.Load(WriteConfig());
         Assert.Equal("u2pl_ael", config.Method);
         Assert.Equal(0, config.Trainer.SupOnlyEpoch);
@@ -50,13 +51,18 @@ public class U2plAelTrainingTests : IClassFixture<TinyFashionRun>
             foreach (var term in new[] { "sup", "unsup", "contrastive", "total" })
                 Assert.True(double.IsFinite(m.Losses[term]), $"epoch {m.Epoch}: {term} = {m.Losses[term]}");
         Assert.True(metrics[0].Losses["unsup"] > 0, "the consistency losses run from the first step");
-        using var checkpoint = TorchFile.LoadDict(Path.Combine(run, Checkpoint.Last));
-        Assert.True(checkpoint.ContainsKey("ael_confidence_bank"));
-        Assert.True(checkpoint.ContainsKey("ael_cutmix_bank"));
-        Assert.True(checkpoint.ContainsKey("memory_bank"));
-        using var cutmix = checkpoint.GetDict("ael_cutmix_bank");
-        using var bank = cutmix.GetTensor("cutmix_bank");
-        Assert.True(bank.Sum().Item() > 0, "the teacher's classes entered the CutMix bank");
+        using (var checkpoint = TorchFile.LoadDict(Path.Combine(run, Checkpoint.Last)))
+        {
+            Assert.True(checkpoint.ContainsKey("ael_confidence_bank"));
+            Assert.True(checkpoint.ContainsKey("ael_cutmix_bank"));
+            Assert.True(checkpoint.ContainsKey("memory_bank"));
+            using var cutmix = checkpoint.GetDict("ael_cutmix_bank");
+            using var bank = cutmix.GetTensor("cutmix_bank");
+            using var total = bank.Sum();
+            Assert.True(total.Item() > 0, "the teacher's classes entered the CutMix bank");
+        }
+        // Every tensor the run created was released (models, banks, generators, step temporaries).
+        Assert.Equal(liveBefore, Tensor.LiveCount);
     }
 
     [Fact]
