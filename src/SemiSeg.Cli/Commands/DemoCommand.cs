@@ -16,7 +16,7 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var method = new Option<string>("--method") { Description = "suponly, mt, cutmix, u2pl or imas", DefaultValueFactory = _ => "u2pl" };
+        var method = new Option<string>("--method") { Description = "suponly, mt, cutmix, u2pl, imas or u2pl_ael", DefaultValueFactory = _ => "u2pl" };
         var command = new Command("demo", "Train U2PL on FashionScenes with the CPU preset and print the mIoU table") { method };
         var options = new RunOptions().AddTo(command);
         command.SetAction(result => CliErrors.Run(() => Run(result.GetValue(method)!, options.Overrides(result).ToArray())));

@@ -62,6 +62,20 @@ public sealed class ContrastiveTargets
             // out here so that the paper rule never draws a negative from a pixel with no prediction.
             _ => partition.Valid,
         };
+        var result = FromMasks(labeledLabels, pseudoLabels, lowU, negativeU, height, width, numClasses, officialOneHot);
+        result.MoveTensorsTo(scope);
+        return result;
+    }
+
+    /// <summary>
+    /// As <see cref="Build"/>, with the unlabelled anchor and negative masks (Bu, H, W) given at full
+    /// resolution (the with_AEL branch takes its own percentiles: docs/u2pl-ael.md #23-#24).
+    /// </summary>
+    public static ContrastiveTargets FromMasks(Tensor labeledLabels, Tensor pseudoLabels, Tensor lowU, Tensor negativeU,
+                                               long height, long width, long numClasses, bool officialOneHot = false)
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var noGrad = Torch.NoGrad();
         var labels = Torch.Cat(new[] { labeledLabels, pseudoLabels });
         var labelsSmall = PixelLabels.ResizeNearest(labels, height, width);
         var labeledValid = labeledLabels.Ne(PixelLabels.IgnoreIndex);
@@ -75,8 +89,13 @@ public sealed class ContrastiveTargets
             })
             : PixelLabels.OneHot(labelsSmall, numClasses);
         var result = new ContrastiveTargets(labelsSmall, oneHot, low, high, labeledLabels.Size(0));
-        foreach (var t in new[] { labelsSmall, oneHot, low, high }) scope.MoveToOuter(t);
+        result.MoveTensorsTo(scope);
         return result;
+    }
+
+    private void MoveTensorsTo(DisposeScope scope)
+    {
+        foreach (var t in new[] { Labels, OneHot, LowMask, HighMask }) scope.MoveToOuter(t);
     }
 
     /// <summary>Targets already at the representation's resolution (for tests and custom pipelines).</summary>

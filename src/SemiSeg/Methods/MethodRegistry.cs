@@ -18,6 +18,7 @@ public static class MethodRegistry
             "cutmix" => new MeanTeacherMethod(criterion, config.Unsupervised, ema, config.Unsupervised.ApplyAug ?? "cutmix", seed),
             "u2pl" => new U2plMethod(criterion, config.Unsupervised, config.Contrastive, ema, config.Net.NumClasses, seed, config.Profile),
             "imas" => new ImasMethod(criterion, config.Imas!, seed),
+            "u2pl_ael" => new Ael.U2plAelMethod(criterion, config.Contrastive, config.Ael!, config.Net.NumClasses, seed),
             _ => throw new ArgumentException($"unknown method '{config.Method}'"),
         };
     }

@@ -12,7 +12,8 @@ public sealed record StepInput(
     int Epoch,
     int Epochs,
     long Iteration,
-    long StepsPerEpoch)
+    long StepsPerEpoch,
+    int[]? UnlabeledIndices = null)
 {
     public long Height => Labels.Size(1);
     public long Width => Labels.Size(2);

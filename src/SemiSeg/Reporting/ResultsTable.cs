@@ -121,7 +121,7 @@ public static partial class ResultsTable
     private static string SeedNote(Row r) => r.Seeds > 1 ? $" ({r.Seeds} seeds)" : "";
 
     private static int MethodOrder(string method) => Array.IndexOf(KnownMethods, method) is var i && i >= 0 ? i : KnownMethods.Length;
-    private static readonly string[] KnownMethods = { "suponly", "mt", "cutmix", "imas", "u2pl" };
+    private static readonly string[] KnownMethods = { "suponly", "mt", "cutmix", "imas", "u2pl", "u2pl_ael" };
 
     private static int SplitDenominator(string split) => split == "full" ? 1 : int.Parse(split[3..], CultureInfo.InvariantCulture);
     private static string SplitTitle(string split, int labeled) => split == "full" ? $"full ({labeled})" : $"1/{split[3..]} ({labeled})";

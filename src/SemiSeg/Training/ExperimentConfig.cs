@@ -12,7 +12,7 @@ namespace SemiSeg.Training;
 /// </summary>
 public sealed record ExperimentConfig
 {
-    public static readonly string[] Methods = { "suponly", "mt", "cutmix", "u2pl", "imas" };
+    public static readonly string[] Methods = { "suponly", "mt", "cutmix", "u2pl", "imas", "u2pl_ael" };
 
     public required string Method { get; init; }
     public ulong Seed { get; init; }
@@ -27,6 +27,8 @@ public sealed record ExperimentConfig
     /// <summary>U2PL's profile and simulated world size (trainer.profile, trainer.world_size; ours).</summary>
     public U2plProfile Profile { get; init; } = new();
     public ImasOptions? Imas { get; init; }
+    /// <summary>Method u2pl_ael's settings (the with_AEL branch's keys; docs/u2pl-ael.md).</summary>
+    public Methods.Ael.U2plAelOptions? Ael { get; init; }
     /// <summary>saver.pretrain: a checkpoint or state dict of the whole network to start from.</summary>
     public string? Pretrain { get; init; }
     /// <summary>saver.backbone (ours): ImageNet weights for the encoder only (torchvision or U2PL's resnet*.pth).</summary>
@@ -58,6 +60,7 @@ public sealed record ExperimentConfig
     private static ExperimentConfig FromTree(ConfigNode root, string directory)
     {
         var method = root.Choice("method", "u2pl", Methods);
+        if (method != "u2pl_ael") MethodConfigReader.RefuseAel(root);
         var data = DataConfig.Read(root, directory);
         if (method != "suponly" && data.UnlabeledList is null)
             throw root.Error("dataset.train.unlabeled_list", $"is required by method {method}: dataset.train.data_list {data.LabeledList} is not named {DataConfig.OfficialLabeledName}, so the unlabelled list cannot be derived from it (the official loader takes unlabeled.txt beside labeled.txt)");
@@ -70,6 +73,7 @@ public sealed record ExperimentConfig
             var ops = MethodConfigReader.StrongOps(root.Section("dataset").Section("train"), data.TrainAugmentation.IntensityOps);
             data = data with { TrainAugmentation = data.TrainAugmentation with { IntensityOps = ops } };
         }
+        if (method == "u2pl_ael") trainer = MethodConfigReader.AelTrainerDefaults(root, trainer);
         var saver = root.Section("saver");
         saver.Accept("snapshot_dir");
         var pretrain = saver.String("pretrain");
@@ -78,7 +82,7 @@ public sealed record ExperimentConfig
         if (profile.WorldSize > 1 && !net.SyncBn)
             throw root.Error("trainer.world_size", $"is {profile.WorldSize} with net.sync_bn False: one process computes batch norm over all simulated replicas together, as sync_bn does; set net.sync_bn: True");
         var contrastive = MethodConfigReader.Contrastive(trainerNode, net.NumClasses, profile, method);
-        if (contrastive is not null && method == "u2pl" && !net.HasRepresentation)
+        if (contrastive is not null && method is "u2pl" or "u2pl_ael" && !net.HasRepresentation)
             throw root.Error("trainer.contrastive", "needs a representation head: net.decoder must be DeepLabv3+ with rep_head on");
         var config = new ExperimentConfig
         {
@@ -91,9 +95,10 @@ public sealed record ExperimentConfig
             Net = net,
             Criterion = MethodConfigReader.Criterion(root, net.AuxLoss?.LossWeight ?? 0),
             Unsupervised = MethodConfigReader.Unsupervised(trainerNode, method),
-            Contrastive = method == "u2pl" ? contrastive : null,
+            Contrastive = method is "u2pl" or "u2pl_ael" ? contrastive : null,
             Profile = profile,
             Imas = method == "imas" ? MethodConfigReader.Imas(root, net.EmaDecay, trainer.SupOnlyEpoch) : null,
+            Ael = method == "u2pl_ael" ? MethodConfigReader.Ael(root, net.NumClasses, net.EmaDecay, net.EmaBuffers) : null,
             Pretrain = string.IsNullOrEmpty(pretrain) ? null : Path.GetFullPath(Path.Combine(directory, pretrain)),
             Backbone = string.IsNullOrEmpty(backbone) ? null : Path.GetFullPath(Path.Combine(directory, backbone)),
             AutoResume = saver.Bool("auto_resume", false),

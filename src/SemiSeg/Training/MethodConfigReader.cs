@@ -11,6 +11,106 @@ namespace SemiSeg.Training;
 /// </summary>
 internal static class MethodConfigReader
 {
+    /// <summary>
+    /// The keys of U2PL's with_AEL branch (experiments/city_744/config.yaml and what its train.py reads).
+    /// Its parts exist as types (Methods/Ael) but no method runs them yet, so a config that sets any of
+    /// these keys, or method u2pl_ael, is refused with the key named rather than trained without them.
+    /// </summary>
+    public static void RefuseAel(ConfigNode root)
+    {
+        const string why = "is a key of U2PL's with_AEL branch (AEL); its parts exist (Methods/Ael) but no training step runs them yet, see docs/u2pl-ael.md";
+        if (root.Has("method") && root.String("method") == "u2pl_ael")
+            throw root.Error("method", "u2pl_ael (U2PL with AEL) is not implemented as a training step yet; its parts exist (Methods/Ael), see docs/u2pl-ael.md");
+        var dataset = root.Section("dataset");
+        var criterion = root.Section("criterion");
+        var trainer = root.Section("trainer");
+        var places = new (ConfigNode Node, string Key)[]
+        {
+            (dataset, "acp"), (dataset.Section("train"), "acm"), (criterion, "cons"), (criterion, "contra_weight"),
+            (criterion, "consist_weight"), (criterion, "threshold"), (trainer, "sym_ce_l"), (trainer, "sym_ce_u"),
+            (trainer.Section("contrastive"), "start_epoch"), (trainer.Section("contrastive"), "conf_weight"),
+        };
+        foreach (var (node, key) in places)
+            if (node.Has(key)) throw node.Error(node.Path.Length == 0 ? key : $"{node.Path}.{key}", why);
+    }
+
+    /// <summary>
+    /// Method u2pl_ael's keys, as the with_AEL branch reads them (train.py:103-110, 130-140, 318-347;
+    /// docs/u2pl-ael.md). Settings whose branch code is not implemented here are refused by name.
+    /// </summary>
+    public static Methods.Ael.U2plAelOptions Ael(ConfigNode root, int numClasses, double emaDecay, bool emaBuffers)
+    {
+        var dataset = root.Section("dataset");
+        var train = dataset.Section("train");
+        var criterion = root.Section("criterion");
+        var contrastive = root.Section("trainer").Section("contrastive");
+        const string notHere = "is not implemented for method u2pl_ael (docs/u2pl-ael.md)";
+        if (!train.Has("acm")) throw train.Error("dataset.train.acm", "method u2pl_ael needs the adaptive CutMix section (the branch's step without it reads a cutout/cutmix loader that is not implemented)");
+        var acm = train.Section("acm");
+        acm.Accept("number");   // in the config, read by nothing (train.py reads acm's momentum, area_thresh(2), no_pad, no_slim)
+        if (!acm.Bool("no_pad", false)) throw acm.Error("dataset.train.acm.no_pad", $"False (padding_bbox_new) {notHere}; set True as experiments/city_744/config.yaml does");
+        if (!acm.Bool("no_slim", false)) throw acm.Error("dataset.train.acm.no_slim", $"False (sliming_bbox) {notHere}; set True as experiments/city_744/config.yaml does");
+        var areaThresh = acm.Double("area_thresh", 0.0001, 0, 1);
+        var copyPaste = dataset.Has("acp");
+        var acp = dataset.Section("acp");
+        var resize = acp.Doubles("rand_resize", 2) ?? new[] { 0.1, 2.0 };
+        var ignored = acp.Has("ignore_cat") ? acp.Ints("ignore_cat") : null;
+        if (!copyPaste)
+            throw dataset.Error("dataset.acp", "method u2pl_ael needs the adaptive copy-paste section: without it the branch's step fails (target_cat is defined only with acp, train.py:333-352)");
+        Methods.Ael.AelConsistencyOptions? consistency = null;
+        var momentum = 0.999;
+        if (criterion.Has("cons"))
+        {
+            var cons = criterion.Section("cons");
+            if (!cons.Has("gamma")) throw cons.Error("criterion.cons.gamma", "is required, as the branch's get_criterion reads cfg[\"criterion\"][\"cons\"][\"gamma\"]");
+            consistency = new Methods.Ael.AelConsistencyOptions(cons.Double("gamma", 2, 0, 100), cons.Bool("sample", false), cons.Double("gamma2", 1, 0, 100));
+            if (consistency.Sample) momentum = cons.Double("momentum", 0.999, 0, 1);
+        }
+        momentum = acp.Double("momentum", 0.999, 0, 1);
+        momentum = acm.Double("momentum", 0.999, 0, 1);
+        if (contrastive.Bool("conf_weight", false)) throw contrastive.Error("trainer.contrastive.conf_weight", $"True {notHere}");
+        if (contrastive.Bool("anchor_ema", false)) throw contrastive.Error("trainer.contrastive.anchor_ema", $"True {notHere}");
+        if (contrastive.Bool("binary", false)) throw contrastive.Error("trainer.contrastive.binary", "True: the with_AEL branch has no binary variant");
+        if (contrastive.Has("loss_weight")) throw contrastive.Error("trainer.contrastive.loss_weight", "the with_AEL branch weights the contrastive loss with criterion.contra_weight");
+        foreach (var key in new[] { "negative_rule", "onehot", "class_order" })
+            if (contrastive.Has(key) && contrastive.String(key) != "official")
+                throw contrastive.Error($"trainer.contrastive.{key}", "method u2pl_ael runs the branch's compute_contra_memobank_loss: only official");
+        var trainer = root.Section("trainer");
+        foreach (var key in new[] { "sym_ce_l", "sym_ce_u" })
+            if (trainer.Bool(key, false)) throw trainer.Error($"trainer.{key}", $"True (compute_rce_loss) {notHere}");
+        return new Methods.Ael.U2plAelOptions
+        {
+            Step = new Methods.Ael.U2plAelStepOptions
+            {
+                ConsistWeight = criterion.Double("consist_weight", 1, 0),
+                ContraWeight = criterion.Double("contra_weight", 1, 0),
+                Threshold = criterion.Double("threshold", 0, 0, 1),
+                ContrastiveStartEpoch = contrastive.Int("start_epoch", 20, 0),
+                Consistency = consistency,
+            },
+            CopyPaste = copyPaste,
+            PasteProbability = acp.Double("prob", 0.5, 0, 1),
+            PasteCategoryDraws = acp.Int("number", 3, 1),
+            PasteResize = (resize[0], resize[1]),
+            PasteIgnoredCategories = ignored ?? Methods.Ael.AdaptiveCopyPaste.CityscapesIgnoredCategories,
+            AreaThreshold = areaThresh,
+            BankAreaThreshold = acm.Double("area_thresh2", areaThresh, 0, 1),
+            Momentum = momentum,
+            EmaDecay = emaDecay,
+            EmaBuffers = emaBuffers,
+        }.Validate(numClasses);
+    }
+
+    /// <summary>The branch's trainer: no warm start (sup_only_epoch must be 0) and heads at 10x the learning rate (train.py:123-126).</summary>
+    public static TrainerSettings AelTrainerDefaults(ConfigNode root, TrainerSettings trainer)
+    {
+        var t = root.Section("trainer");
+        if (t.Has("sup_only_epoch") && trainer.SupOnlyEpoch != 0)
+            throw t.Error("trainer.sup_only_epoch", "the with_AEL branch has no warm start; method u2pl_ael needs 0 (or no key)");
+        var headTimes = t.Section("optimizer").Has("head_lr_times") ? trainer.HeadLearningRateTimes : 10;
+        return trainer with { SupOnlyEpoch = 0, HeadLearningRateTimes = headTimes };
+    }
+
     public static SupervisedCriterionOptions Criterion(ConfigNode root, double auxWeight)
     {
         var c = root.Section("criterion");
@@ -63,6 +163,7 @@ internal static class MethodConfigReader
             ("cutmix", "apply_aug" or "aug_prob") => null,
             ("mt" or "cutmix", "drop_percent" or "dynamic_partition") => $"method {method} has no entropy partition (U2PL's)",
             ("suponly", _) => "method suponly has no unsupervised loss",
+            ("u2pl_ael", _) => "method u2pl_ael has no trainer.unsupervised section: its unsupervised loss is criterion.cons (docs/u2pl-ael.md)",
             _ => null,
         };
         foreach (var key in new[] { "apply_aug", "aug_prob", "drop_percent", "dynamic_partition", "loss_weight" })
@@ -99,7 +200,7 @@ internal static class MethodConfigReader
     public static ContrastiveOptions? Contrastive(ConfigNode trainer, int numClasses, U2plProfile? profile = null, string method = "u2pl")
     {
         if (!trainer.Has("contrastive")) return null;
-        if (method != "u2pl") throw trainer.Error("trainer.contrastive", $"only method u2pl has a contrastive loss (method is {method})");
+        if (method is not ("u2pl" or "u2pl_ael")) throw trainer.Error("trainer.contrastive", $"only methods u2pl and u2pl_ael have a contrastive loss (method is {method})");
         var c = trainer.Section("contrastive");
         // The section is read even when switched off, so its keys are still checked (an ablation
         // that sets enabled: False keeps the rest of the section as it was).

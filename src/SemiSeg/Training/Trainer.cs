@@ -53,6 +53,7 @@ public sealed class Trainer
         var data = DataSources.Open(config.Data, method.UsesUnlabeled);
         if (data.ClassNames.Count != config.Net.NumClasses)
             throw new ArgumentException($"net.num_classes is {config.Net.NumClasses} but the dataset has {data.ClassNames.Count} classes ({string.Join(", ", data.ClassNames)})");
+        if (method is IUsesTrainingData reader) reader.AttachData(data);
         using var models = ModelFactory.Build(config, method.UsesTeacher, observer);
         using var optimizer = CreateOptimizer(config, models.Student);
 
@@ -130,7 +131,8 @@ public sealed class Trainer
         using var scope = Torch.Torch.NewDisposeScope();
         var l = labeled.ToTensors(config.Device);
         var u = unlabeled?.ToTensors(config.Device);
-        var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch);
+        var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch,
+                                  unlabeled?.Indices);
         var values = OptimizationStep.Run(method, models, optimizer, input, terms => new TrainingDivergedException(
             $"non-finite loss at epoch {epoch}, step {iteration} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); " +
             (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet")));
