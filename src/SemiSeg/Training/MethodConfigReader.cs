@@ -66,8 +66,16 @@ internal static class MethodConfigReader
             consistency = new Methods.Ael.AelConsistencyOptions(cons.Double("gamma", 2, 0, 100), cons.Bool("sample", false), cons.Double("gamma2", 1, 0, 100));
             if (consistency.Sample) momentum = cons.Double("momentum", 0.999, 0, 1);
         }
-        momentum = acp.Double("momentum", 0.999, 0, 1);
+        // train.py:332-340 reads class_momentum from cons (with sample), then acp, then acm, each
+        // overwriting the last: acm's wins. A different value in an overwritten key would be accepted
+        // without effect, so it is refused.
+        var consMomentum = momentum;
+        var acpMomentum = acp.Double("momentum", 0.999, 0, 1);
         momentum = acm.Double("momentum", 0.999, 0, 1);
+        if (consistency is { Sample: true } && criterion.Section("cons").Has("momentum") && consMomentum != momentum)
+            throw criterion.Error("criterion.cons.momentum", $"is {consMomentum}, but the branch overwrites it with dataset.train.acm.momentum ({momentum}, train.py:332-340); set them alike");
+        if (acp.Has("momentum") && acpMomentum != momentum)
+            throw acp.Error("dataset.acp.momentum", $"is {acpMomentum}, but the branch overwrites it with dataset.train.acm.momentum ({momentum}, train.py:337-340); set them alike");
         if (contrastive.Bool("conf_weight", false)) throw contrastive.Error("trainer.contrastive.conf_weight", $"True {notHere}");
         if (contrastive.Bool("anchor_ema", false)) throw contrastive.Error("trainer.contrastive.anchor_ema", $"True {notHere}");
         if (contrastive.Bool("binary", false)) throw contrastive.Error("trainer.contrastive.binary", "True: the with_AEL branch has no binary variant");

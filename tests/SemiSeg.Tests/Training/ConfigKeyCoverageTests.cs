@@ -23,6 +23,7 @@ public class ConfigKeyCoverageTests
         ["trainer.unsupervised.TTA"] = "read by nothing in the official code",
         ["saver.snapshot_dir"] = "checkpoints go to the run folder (semiseg train --out)",
         ["net.encoder.kwargs.sync_bn"] = "the official builder overwrites it with net.sync_bn, which is read",
+        ["dataset.train.acm.number"] = "u2pl_ael: in the with_AEL branch's config, read by nothing in its train.py",
     };
 
     private static readonly string Root = FindRepositoryRoot();

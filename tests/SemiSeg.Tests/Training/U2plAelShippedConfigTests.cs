@@ -44,6 +44,7 @@ public class U2plAelShippedConfigTests : IClassFixture<TinyFashionRun>
             $"dataset.train.data_root={root}", $"dataset.train.data_list={temp.Path}/splits/labeled.txt",
             $"dataset.val.data_root={root}", $"dataset.val.data_list={temp.Path}/splits/val.txt",
             "dataset.train.crop.size=[16, 16]", "dataset.val.crop.size=[16, 16]", "criterion.kwargs.min_kept=10", "net.aux_loss.aux_plane=32",
+            "dataset.n_sup=2",   // the tiny list's length (n_sup must match it)
         });
         var config = ExperimentConfig.Load(Path.Combine(RepositoryRoot, "configs", "cityscapes", "744", "u2pl_ael.yaml"), overrides);
         AssertTrainsTwoSteps(config, Path.Combine(temp.Path, "run"));
