@@ -44,21 +44,10 @@ import subprocess
 import sys
 import types
 
+from fixture_json import put  # tools/fixture_json.py (the script's folder is on sys.path)
+
 SEED = 4321
 OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "SemiSeg.Tests", "Fixtures", "ael", "official_ael.json")
-
-
-def put(t):
-    import numpy as np
-    import torch
-    if isinstance(t, np.ndarray):
-        t = torch.from_numpy(t)
-    t = torch.as_tensor(t).detach().cpu()
-    if t.dtype == torch.bool:
-        return {"shape": list(t.shape), "dtype": "bool", "data": t.long().flatten().tolist()}
-    if t.dtype in (torch.int64, torch.int32, torch.int16, torch.uint8):
-        return {"shape": list(t.shape), "dtype": "int64", "data": t.long().flatten().tolist()}
-    return {"shape": list(t.shape), "dtype": "float64", "data": [float(v) for v in t.double().flatten().tolist()]}
 
 
 def install_patches():

@@ -38,6 +38,8 @@ import tempfile
 import time
 import types
 
+from fixture_json import put  # tools/fixture_json.py (the script's folder is on sys.path)
+
 SEED = 1234
 C, D = 5, 8                 # classes, representation width
 H = W = 16                  # crop (labels); outputs at h = w = 8
@@ -46,16 +48,6 @@ EPOCH, EPOCHS = 1, 4
 NUM_QUERIES, NUM_NEGATIVES = 16, 6
 WORLD_SIZES = [int(s) for s in os.environ.get("U2PL_FIXTURE_WORLD_SIZES", "1,2,4").split(",")]
 OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "SemiSeg.Tests", "Fixtures", "official", "u2pl_official_step.json")
-
-
-def put(t):
-    import torch
-    t = torch.as_tensor(t).detach().cpu()
-    if t.dtype == torch.bool:
-        return {"shape": list(t.shape), "dtype": "bool", "data": t.long().flatten().tolist()}
-    if t.dtype in (torch.int64, torch.int32):
-        return {"shape": list(t.shape), "dtype": "int64", "data": t.long().flatten().tolist()}
-    return {"shape": list(t.shape), "dtype": "float64", "data": [float(v) for v in t.double().flatten().tolist()]}
 
 
 def install_stubs():
