@@ -1,9 +1,16 @@
 #!/usr/bin/python3
-"""Loss-scaling reference for the C# GradScaler: the scales and skip decisions of PyTorch's GradScaler.
+"""Mixed-precision references: PyTorch's bf16 autocast forward and backward, and PyTorch's GradScaler.
 
 Rerun (torch 1.13, the Debian python3-torch; a CUDA machine or a newer torch also works):
     /usr/bin/python3 tools/make_amp_fixtures.py
-It rewrites tests/SemiSeg.Tests/Fixtures/amp/grad_scaler.json, which the tests read without Python.
+It rewrites, under tests/SemiSeg.Tests/Fixtures/amp/ (the tests read them without Python):
+- parity_bf16.json/.bin: the network of Fixtures/models/parity (tools/make_model_fixtures.py: ResNet-18
+  deep stem, narrow DeepLabv3+ with rep and aux heads), its weights and input read from that fixture,
+  run under torch.autocast('cpu', dtype=torch.bfloat16) in eval mode and in train mode (dropout off):
+  the outputs (cast to float32), and after backward of a fixed random projection of the outputs
+  (stored too) the gradients of a few parameters; the float32 run of the same for comparison.
+- grad_scaler.json: the loss scaler, as below.
+
 
 What runs. Each scenario trains three float32 weights with torch.optim.SGD (lr 0.1, momentum 0.9)
 through PyTorch's GradScaler: scaler.scale(loss).backward(), an injected inf or NaN in one gradient
@@ -24,9 +31,15 @@ import inspect
 import json
 import os
 import re
+import sys
 import types
 
+import numpy as np
 import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_model_fixtures as models  # noqa: E402  (the parity network's modules)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "SemiSeg.Tests", "Fixtures", "amp")
 
@@ -119,7 +132,65 @@ def run(scaler_class, device, scenario):
     return dict(kwargs=scenario["kwargs"], records=records)
 
 
+GRADIENTS = ["encoder.conv1.0.weight", "encoder.layer1.0.conv1.weight", "encoder.layer4.1.conv2.weight", "encoder.layer4.1.bn2.weight",
+             "decoder.aspp.conv2.0.weight", "decoder.classifier.8.weight", "decoder.classifier.8.bias", "auxor.aux.4.weight"]
+
+
+def read_blob(stem):
+    with open(stem + ".json") as f:
+        meta = json.load(f)
+    data = open(stem + ".bin", "rb").read()
+    tensors = {}
+    for e in meta["tensors"]:
+        dtype = {"float32": np.float32, "int64": np.int64}[e["dtype"]]
+        count = int(np.prod(e["shape"])) if e["shape"] else 1
+        array = np.frombuffer(data, dtype=np.dtype(dtype).newbyteorder("<"), count=count, offset=e["offset"])
+        tensors[e["name"]] = torch.from_numpy(array.reshape(e["shape"]).copy())
+    return meta, tensors
+
+
+def parity_run(meta, tensors, train, amp, projections):
+    config = {k: tuple(v) if isinstance(v, list) else v for k, v in meta["config"].items()}
+    net = models.Net(**config)
+    net.load_state_dict({k[len("state/"):]: v for k, v in tensors.items() if k.startswith("state/")})
+    for m in net.modules():
+        if isinstance(m, nn.Dropout2d):
+            m.p = 0.0
+    net.train(train)
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=amp):
+        out = net(tensors["input"])
+    out = {k: out[k].float() for k in ("pred", "rep", "aux")}
+    if not projections:
+        generator = torch.Generator().manual_seed(7)
+        projections.update({k: torch.randn(out[k].shape, generator=generator) for k in out})
+    loss = sum((out[k] * projections[k]).mean() for k in out)
+    loss.backward()
+    params = dict(net.named_parameters())
+    return out, {name: params[name].grad for name in GRADIENTS}
+
+
+def bf16_parity():
+    meta, tensors = read_blob(os.path.join(models.OUT, "parity"))
+    blob = models.BlobWriter()
+    projections = {}
+    for mode, train in (("eval", False), ("train", True)):
+        for precision, amp in (("fp32", False), ("bf16", True)):
+            out, grads = parity_run(meta, tensors, train, amp, projections)
+            for k, v in out.items():
+                blob.add(f"{mode}/{precision}/{k}", v)
+            for k, v in grads.items():
+                blob.add(f"{mode}/{precision}/grad/{k}", v)
+    for k, v in projections.items():
+        blob.add(f"projection/{k}", v)
+    blob.save(os.path.join(OUT, "parity_bf16"), {"torch": torch.__version__, "config": meta["config"], "gradients": GRADIENTS,
+                                                 "autocast": "torch.autocast('cpu', dtype=torch.bfloat16)",
+                                                 "loss": "sum over pred, rep, aux of mean(output * projection)"})
+
+
 def main():
+    torch.set_num_threads(1)
+    os.makedirs(OUT, exist_ok=True)
+    bf16_parity()
     if torch.cuda.is_available():
         scaler_class, device = torch.cuda.amp.GradScaler, "cuda"
         executed = f"torch {torch.__version__}: torch.cuda.amp.GradScaler with libtorch's CUDA kernels"

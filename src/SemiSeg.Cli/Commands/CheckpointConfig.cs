@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SemiSeg.Methods;
 using SemiSeg.Torch;
 using SemiSeg.Models;
@@ -9,6 +10,15 @@ namespace SemiSeg.Cli.Commands;
 /// <summary>The config and network of a checkpoint: a checkpoint written by train carries its resolved config.</summary>
 internal static class CheckpointConfig
 {
+    /// <summary>The --amp option of eval, predict and pseudo-labels; it sets trainer.amp, so a bad value is the config's error.</summary>
+    public static Option<string?> AmpOption() => new("--amp")
+    {
+        Description = "mixed precision of the forward: off, bf16 or fp16 (CUDA only) (default: the config's trainer.amp)",
+    };
+
+    /// <summary>The config override for an --amp value (none when not given).</summary>
+    public static IEnumerable<string> AmpOverride(string? amp) => amp is null ? Array.Empty<string>() : new[] { $"trainer.amp={amp}" };
+
     public static ExperimentConfig Load(string? configPath, string checkpointPath, IEnumerable<string> overrides)
     {
         if (configPath is not null) return ExperimentConfig.Load(configPath, overrides);
@@ -21,7 +31,7 @@ internal static class CheckpointConfig
         return ExperimentConfig.Parse(checkpoint.GetString("config"), directory, $"{checkpointPath} (stored config)", overrides);
     }
 
-    /// <summary>The network to evaluate: the teacher_state when present (or asked for), else model_state.</summary>
+    /// <summary>The network to evaluate: the teacher_state when present (or asked for), else model_state, in the config's trainer.amp precision.</summary>
     public static TrainingModels LoadModels(ExperimentConfig config, string checkpointPath, string which, out SegmentationModel selected)
     {
         if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"{checkpointPath}: checkpoint not found", checkpointPath);
@@ -36,6 +46,7 @@ internal static class CheckpointConfig
         var state = key is null ? checkpoint : checkpoint.ContainsKey(key) ? checkpoint.GetDict(key)
             : throw new ArgumentException($"{checkpointPath} has no '{key}'");
         var model = ModelBuilder.Build(config.Net);
+        model.Amp = config.Trainer.Amp;
         try
         {
             model.LoadStateDict(state.ToTensors(), strict: true, stripPrefix: "module.");

@@ -6,7 +6,7 @@ using SemiSeg.Training;
 
 namespace SemiSeg.Cli.Commands;
 
-/// <summary>`semiseg eval --config FILE --checkpoint FILE [--mode center|full|sliding] [--flip] [--scales ...] [--json]`.</summary>
+/// <summary>`semiseg eval --config FILE --checkpoint FILE [--mode center|full|sliding] [--flip] [--scales ...] [--amp off|bf16|fp16] [--json]`.</summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -19,12 +19,14 @@ internal static class EvalCommand
         var scales = new Option<double[]>("--scales") { Description = "multi-scale testing, e.g. --scales 0.75 1 1.25", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "print the summary.json fields as JSON" };
         var set = new Option<string[]>("--set") { Description = "override a config key (repeatable)" };
+        var amp = CheckpointConfig.AmpOption();
         var command = new Command("eval", "Evaluate a checkpoint on the validation set (mIoU and IoU per class)")
-            { config, checkpoint, mode, model, flip, scales, json, set };
+            { config, checkpoint, mode, model, flip, scales, json, set, amp };
         command.SetAction(result => CliErrors.Run(() =>
         {
             var overrides = (result.GetValue(set) ?? Array.Empty<string>()).ToList();
             if (result.GetValue(mode) is { } m) overrides.Add($"dataset.val.mode={m}");
+            overrides.AddRange(CheckpointConfig.AmpOverride(result.GetValue(amp)));
             var path = result.GetValue(checkpoint)!;
             var experiment = CheckpointConfig.Load(result.GetValue(config), path, overrides);
             using var models = CheckpointConfig.LoadModels(experiment, path, result.GetValue(model)!, out var which);

@@ -6,7 +6,7 @@ using SemiSeg.Torch;
 namespace SemiSeg.Cli.Commands;
 
 /// <summary>
-/// `semiseg predict --checkpoint FILE --input DIR_OR_IMAGE --output DIR`: for each image, the label
+/// `semiseg predict --checkpoint FILE --input DIR_OR_IMAGE --output DIR [--amp bf16]`: for each image, the label
 /// map as a grayscale PNG (pixel value = class), a colour-palette PNG and an overlay on the image.
 /// </summary>
 internal static class PredictCommand
@@ -19,11 +19,12 @@ internal static class PredictCommand
         var input = new Option<string>("--input") { Description = "an image file or a folder of images", Required = true };
         var output = new Option<string>("--output") { Description = "folder for the label, colour and overlay PNGs", Required = true };
         var config = new Option<string?>("--config") { Description = "config (default: the one stored in the checkpoint)" };
-        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, input, output, config };
+        var amp = CheckpointConfig.AmpOption();
+        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, input, output, config, amp };
         command.SetAction(result => CliErrors.Run(() =>
         {
             var path = result.GetValue(checkpoint)!;
-            var experiment = CheckpointConfig.Load(result.GetValue(config), path, Array.Empty<string>());
+            var experiment = CheckpointConfig.Load(result.GetValue(config), path, CheckpointConfig.AmpOverride(result.GetValue(amp)));
             using var models = CheckpointConfig.LoadModels(experiment, path, "auto", out var model);
             model.Eval();
             var files = Inputs(result.GetValue(input)!);

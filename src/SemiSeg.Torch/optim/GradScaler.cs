@@ -18,6 +18,7 @@ public sealed class GradScaler : IDisposable
     private static readonly Op IsFinite = new("aten::isfinite");
     private static readonly Op ForeachNonFiniteCheckAndUnscale = new("aten::_amp_foreach_non_finite_check_and_unscale_");
     private static readonly Op UpdateScaleKernel = new("aten::_amp_update_scale_");
+    private static readonly Op MulInPlace = new("aten::mul_", "Tensor");
 
     private readonly double initScale;
     private Tensor? scale;          // (1,) float32
@@ -79,7 +80,7 @@ public sealed class GradScaler : IDisposable
             // found_inf = 1 when some element is not finite; every gradient is multiplied by inv_scale.
             var nonFinite = Torch.Stack(grads.Select(g => IsFinite.Call(g).All().LogicalNot()));
             found = nonFinite.Any().To(ScalarType.Float32).Reshape(1);
-            foreach (var g in grads) g.MulInPlace(invScale);
+            foreach (var g in grads) MulInPlace.CallInPlace(g, invScale);
         }
         foundInf?.Dispose();
         foundInf = found.DetachFromDisposeScope();

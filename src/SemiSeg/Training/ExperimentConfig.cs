@@ -63,11 +63,13 @@ public sealed record ExperimentConfig
         var contrastive = MethodConfigReader.Contrastive(trainerNode, net.NumClasses);
         if (contrastive is not null && method == "u2pl" && !net.HasRepresentation)
             throw root.Error("trainer.contrastive", "needs a representation head: net.decoder must be DeepLabv3+ with rep_head on");
+        var device = Device.Parse(root.String("device", "cpu")!);
+        if (trainer.Amp.RefusalOn(device) is { } refusal) throw root.Error("trainer.amp", $"{refusal} (device: {device})");
         var config = new ExperimentConfig
         {
             Method = method,
             Seed = (ulong)root.Int("seed", 0, 0),
-            Device = Device.Parse(root.String("device", "cpu")!),
+            Device = device,
             Threads = root.Int("threads", 0, 0, 1024),
             Data = data,
             Trainer = trainer,

@@ -10,7 +10,8 @@ namespace SemiSeg.Training;
 /// Runs a method over epochs: SGD with the backbone at the base learning rate and the heads at
 /// head_lr_times of it, the poly schedule per iteration, evaluation after every epoch (the teacher
 /// after the warm start), checkpoints (last and best) and the run records. Writes into the run
-/// folder: config.yaml, metrics.jsonl, summary.json, ckpt.pth, ckpt_best.pth.
+/// folder: config.yaml, metrics.jsonl, summary.json, ckpt.pth, ckpt_best.pth. trainer.amp fp16 adds
+/// a loss scaler (<see cref="GradScaler"/>), saved in the checkpoints.
 /// </summary>
 public sealed class Trainer
 {
@@ -20,6 +21,9 @@ public sealed class Trainer
 
     /// <summary>Builds the method; tests replace it to inject a method with known behaviour.</summary>
     internal Func<ExperimentConfig, ISegmentationMethod> CreateMethod { get; init; } = MethodRegistry.Create;
+
+    /// <summary>The loss scaler (fp16 only, GradScaler's defaults); tests inject one to run loss scaling on the CPU.</summary>
+    internal Func<ExperimentConfig, GradScaler?> CreateScaler { get; init; } = c => c.Trainer.Amp.NeedsLossScaling ? new GradScaler() : null;
 
     public Trainer(ExperimentConfig config, string runDirectory, ITrainingObserver? observer = null)
     {
@@ -48,6 +52,7 @@ public sealed class Trainer
             throw new ArgumentException($"net.num_classes is {config.Net.NumClasses} but the dataset has {data.ClassNames.Count} classes ({string.Join(", ", data.ClassNames)})");
         using var models = ModelFactory.Build(config, method.UsesTeacher, observer);
         using var optimizer = CreateOptimizer(config, models.Student);
+        using var scaler = CreateScaler(config);
 
         var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages);
         var validationLoader = data.ValidationLoader(config.Data);
@@ -57,7 +62,7 @@ public sealed class Trainer
         var position = new Checkpoint.Position(0, 0, double.NegativeInfinity, -1);
         if (resume)
         {
-            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method);
+            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method, scaler);
             RunRecords.TruncateMetrics(MetricsPath, position.EpochsDone);
             observer.OnMessage($"resuming from {lastCheckpoint} after epoch {position.EpochsDone - 1}");
         }
@@ -72,6 +77,7 @@ public sealed class Trainer
             var epochClock = Stopwatch.StartNew();
             var losses = new LossAverages();
             var waitBefore = stream.TotalWaitSeconds;
+            var skippedBefore = scaler?.SkippedSteps ?? 0;
             var step = 0;
             foreach (var (labeled, unlabeled) in stream.Epoch(epoch))
             {
@@ -80,7 +86,7 @@ public sealed class Trainer
                 var iteration = (long)epoch * stepsPerEpoch + step;
                 PolyLR.Apply(optimizer, iteration, totalSteps, config.Trainer.PolyPower);
                 var stepClock = Stopwatch.StartNew();
-                var values = TrainStep(method, models, optimizer, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint);
+                var values = TrainStep(method, models, optimizer, scaler, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint);
                 losses.Add(values);
                 observer.OnStep(new StepReport(epoch, step, stepsPerEpoch, iteration, totalSteps, values, optimizer.Groups[0].LearningRate,
                     stepClock.Elapsed.TotalSeconds, stream.TotalWaitSeconds - waitBefore, clock.Elapsed.TotalSeconds));
@@ -97,8 +103,12 @@ public sealed class Trainer
                                                isBest ? miou : position.BestMeanIoU, isBest ? epoch : position.BestEpoch);
             var record = new EvaluationRecord(epoch, position.Step, miou, RunRecords.Nullable(result?.IoU ?? Array.Empty<double>()),
                 losses.Averages(), optimizer.Groups[0].LearningRate, evaluated == models.Student ? "student" : "teacher",
-                stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds);
-            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config);
+                stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds)
+            {
+                AmpSkippedSteps = scaler is null ? null : scaler.SkippedSteps - skippedBefore,
+                LossScale = scaler?.CurrentScale,
+            };
+            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config, scaler);
             if (isBest) AtomicFile.Write(Path.Combine(runDirectory, Checkpoint.Best), temp => File.Copy(lastCheckpoint, temp, overwrite: true));
             AtomicFile.AppendLine(MetricsPath, JsonSerializer.Serialize(record));
             observer.OnEvaluation(record, isBest);
@@ -115,7 +125,7 @@ public sealed class Trainer
         new ParamGroup(student.HeadParameters(), config.Trainer.LearningRate * config.Trainer.HeadLearningRateTimes),
     }, config.Trainer.Momentum, config.Trainer.WeightDecay);
 
-    private IReadOnlyDictionary<string, double> TrainStep(ISegmentationMethod method, TrainingModels models, SGD optimizer,
+    private IReadOnlyDictionary<string, double> TrainStep(ISegmentationMethod method, TrainingModels models, SGD optimizer, GradScaler? scaler,
         Data.SampleBatch labeled, Data.SampleBatch? unlabeled, int epoch, long iteration, int stepsPerEpoch, string lastCheckpoint)
     {
         using var scope = Torch.Torch.NewDisposeScope();
@@ -124,7 +134,7 @@ public sealed class Trainer
         var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch);
         var values = OptimizationStep.Run(method, models, optimizer, input, terms => new TrainingDivergedException(
             $"non-finite loss at epoch {epoch}, step {iteration} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); " +
-            (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet")));
+            (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet")), scaler: scaler);
         l.Dispose();
         u?.Dispose();
         return values;
