@@ -47,6 +47,7 @@ internal static class CheckpointConfig
             : throw new ArgumentException($"{checkpointPath} has no '{key}'");
         var model = ModelBuilder.Build(config.Net);
         model.Amp = config.Trainer.Amp;
+        if (config.Trainer.Amp.SlowOnCpuWarning(config.Device) is { } slow) Console.Error.WriteLine($"warning: {slow}");
         try
         {
             model.LoadStateDict(state.ToTensors(), strict: true, stripPrefix: "module.");

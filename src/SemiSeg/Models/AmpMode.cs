@@ -45,5 +45,28 @@ public sealed record AmpMode
         ? "fp16 needs a CUDA device (libtorch's CPU autocast runs bf16); use bf16 or off on the CPU"
         : null;
 
+    /// <summary>
+    /// A warning when bf16 will be slow here: libtorch's CPU bf16 convolutions are fast only with
+    /// AVX512-BF16 or AMX (oneDNN); on other CPUs (AVX2 only) they fall back to a path several times
+    /// slower than float32. Null when the mode is off, the device is CUDA or the CPU has the instructions.
+    /// </summary>
+    public string? SlowOnCpuWarning(Device device)
+    {
+        if (this != BFloat16 || device.Type != DeviceType.CPU || CpuHasBFloat16Instructions()) return null;
+        return "trainer.amp bf16: this CPU has no AVX512-BF16 or AMX instructions, so bf16 convolutions run on a slow fallback " +
+               "(several times slower than float32); use amp off here";
+    }
+
+    private static bool CpuHasBFloat16Instructions()
+    {
+        try
+        {
+            var flags = File.ReadAllText("/proc/cpuinfo");
+            return flags.Contains("avx512_bf16", StringComparison.Ordinal) || flags.Contains("amx_bf16", StringComparison.Ordinal);
+        }
+        catch (IOException) { return true; }                   // unknown: no warning
+        catch (UnauthorizedAccessException) { return true; }
+    }
+
     public override string ToString() => Name;
 }

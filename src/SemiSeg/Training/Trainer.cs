@@ -66,6 +66,7 @@ public sealed class Trainer
             RunRecords.TruncateMetrics(MetricsPath, position.EpochsDone);
             observer.OnMessage($"resuming from {lastCheckpoint} after epoch {position.EpochsDone - 1}");
         }
+        if (config.Trainer.Amp.SlowOnCpuWarning(config.Device) is { } slow) observer.OnMessage(slow);
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.yaml"), config.ResolvedYaml);
         observer.OnStart(new RunPlan(method.Name, config.Trainer.Epochs, position.EpochsDone, stepsPerEpoch, data.Labeled.Count,
             data.Unlabeled?.Count ?? 0, data.Validation.Count, models.Student.Parameters().Sum(p => p.NumEl), Torch.Torch.NumThreads, runDirectory));

@@ -38,4 +38,16 @@ public class AmpConfigTests : IClassFixture<TinyFashionRun>
         Assert.Contains(message, error.Message);
         Assert.DoesNotContain('\n', error.Message.TrimEnd());
     }
+
+    [Fact]
+    public void Bf16WarnsOnlyOnACpuWithoutBf16Instructions()
+    {
+        Assert.Null(AmpMode.Off.SlowOnCpuWarning(Device.CPU));
+        Assert.Null(AmpMode.BFloat16.SlowOnCpuWarning(Device.CUDA()));
+        var flags = File.ReadAllText("/proc/cpuinfo");
+        var fast = flags.Contains("avx512_bf16") || flags.Contains("amx_bf16");
+        var warning = AmpMode.BFloat16.SlowOnCpuWarning(Device.CPU);
+        Assert.Equal(fast, warning is null);
+        if (warning is not null) Assert.Contains("trainer.amp", warning);
+    }
 }
