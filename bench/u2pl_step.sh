@@ -4,8 +4,11 @@
 # (configs/fashion/u2pl.yaml, its data loader) and (b) the reference setting (bench/u2pl-step-reference.yaml:
 # ResNet-50 DeepLabv3+ with U2PL's VOC network settings, 2 + 2 random 97x97 images, warm memory bank);
 # the step's GFLOP/s against conv2d measured in the same run; and the official PyTorch step on the
-# reference setting (tools/official_u2pl_step.py) with the ratio. Writes bench/results/u2pl-step.md
-# and replaces its section in bench/RESULTS.md. Takes about 15 minutes on 2 cores (more while it waits for a quiet machine).
+# reference setting (tools/official_u2pl_step.py) with the ratio; ours on the reference setting in fp32 and
+# in bf16 (trainer.amp: bf16), whose ratios to the official fp32 step are the script's last line:
+# `official/ours fp32 = X.XX, official/ours bf16 = Y.YY` (medians over the rounds). Writes
+# bench/results/u2pl-step.md and replaces its section in bench/RESULTS.md. Takes about 20 minutes on 2
+# cores (more while it waits for a quiet machine).
 #
 # Environment: U2PL_OFFICIAL   a checkout of Haochen-Wang409/U2PL (default: extracted from the local
 #                              mirror /work/.mirror/Haochen-Wang409+U2PL/repo when present; else skipped)
@@ -81,15 +84,22 @@ log "ours: reference setting with the official code's negative mask"
 variant=$(dotnet "$BENCH" u2pl-step --reference bench/u2pl-step-reference.yaml --threads "$THREADS" --steps "$STEPS" \
   --warmup "$WARMUP" --set trainer.contrastive.negative_rule=official --label "(b') Reference setting, negative_rule: official" \
   | sed '/^### conv2d throughput/,$d')
+wait_for_quiet
+log "ours: reference setting in bf16 (trainer.amp: bf16)"
+bf16=$(dotnet "$BENCH" u2pl-step --reference bench/u2pl-step-reference.yaml --threads "$THREADS" --steps "$STEPS" \
+  --warmup "$WARMUP" --set trainer.amp=bf16 --label "(b'') Reference setting, trainer.amp: bf16" \
+  | sed '/^### conv2d throughput/,$d')
+bf16_first=$(echo "$bf16" | sed -n 's/^\*\*\([0-9.]*\) s per step\*\* (mean; median \([0-9.]*\).*/\1 \2/p' | head -1)
 
 # Repeated, alternating measurements of the reference setting (both with GOMP_SPINCOUNT=10000): one
 # pair of runs is at the mercy of whatever else the machine does in that minute.
 rounds_table=""
 policy_table=""
+last_line="official/ours fp32 = n/a, official/ours bf16 = n/a (no official step: no U2PL checkout or no /usr/bin/python3 with torch)"
 if [ -n "$official" ]; then
   official_mean() { /usr/bin/python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print("{:.3f} {:.3f} {:.2f}".format(r["mean_seconds"], r["median_seconds"], r["load_before"][0]))' "$1"; }
   ours_first=$(echo "$ours" | sed -n '/^### (b) /,/^### /p' | sed -n 's/^\*\*\([0-9.]*\) s per step\*\* (mean; median \([0-9.]*\).*/\1 \2/p' | head -1)
-  rows="1 $(official_mean "$SCRATCH/official.json" | cut -d' ' -f1) $(echo "$ours_first" | cut -d' ' -f1)"
+  rows="1 $(official_mean "$SCRATCH/official.json" | cut -d' ' -f1) $(echo "$ours_first" | cut -d' ' -f1) $(echo "$bf16_first" | cut -d' ' -f1)"
   for round in $(seq 2 "$ROUNDS"); do
     wait_for_quiet
     log "round $round of $ROUNDS: official step"
@@ -99,18 +109,24 @@ if [ -n "$official" ]; then
     log "round $round of $ROUNDS: ours"
     ours_round=$(dotnet "$BENCH" u2pl-step --reference bench/u2pl-step-reference.yaml --threads "$THREADS" --steps "$STEPS" \
       --warmup "$WARMUP" --brief | cut -d' ' -f1)
+    wait_for_quiet
+    log "round $round of $ROUNDS: ours in bf16"
+    bf16_round=$(dotnet "$BENCH" u2pl-step --reference bench/u2pl-step-reference.yaml --threads "$THREADS" --steps "$STEPS" \
+      --warmup "$WARMUP" --set trainer.amp=bf16 --brief | cut -d' ' -f1)
     rows="$rows
-$round $(official_mean "$SCRATCH/official-$round.json" | cut -d' ' -f1) $ours_round"
+$round $(official_mean "$SCRATCH/official-$round.json" | cut -d' ' -f1) $ours_round $bf16_round"
   done
   median() { sort -g | awk '{ a[NR] = $1 } END { printf "%.3f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
   ratio_median=$(echo "$rows" | awk '{ print $2 / $3 }' | median)
+  bf16_ratio_median=$(echo "$rows" | awk '{ print $2 / $4 }' | median)
+  last_line=$(printf 'official/ours fp32 = %.2f, official/ours bf16 = %.2f' "$ratio_median" "$bf16_ratio_median")
   rounds_table=$(
     echo "### Repeated comparison, reference setting (GOMP_SPINCOUNT=10000 for both, runs alternating)"
     echo
-    echo "| round | official s/step | ours s/step | official / ours |"
-    echo "|---|---|---|---|"
-    echo "$rows" | awk '{ printf "| %d | %.3f | %.3f | %.2f |\n", $1, $2, $3, $2 / $3 }'
-    echo "| median | $(echo "$rows" | awk '{ print $2 }' | median) | $(echo "$rows" | awk '{ print $3 }' | median) | $(printf '%.2f' "$ratio_median") |"
+    echo "| round | official s/step (fp32) | ours s/step (fp32) | ours s/step (bf16) | official / ours fp32 | official / ours bf16 |"
+    echo "|---|---|---|---|---|---|"
+    echo "$rows" | awk '{ printf "| %d | %.3f | %.3f | %.3f | %.2f | %.2f |\n", $1, $2, $3, $4, $2 / $3, $2 / $4 }'
+    echo "| median | $(echo "$rows" | awk '{ print $2 }' | median) | $(echo "$rows" | awk '{ print $3 }' | median) | $(echo "$rows" | awk '{ print $4 }' | median) | $(printf '%.2f' "$ratio_median") | $(printf '%.2f' "$bf16_ratio_median") |"
     echo
     echo "$ratio_median" | awk -v n="$ROUNDS" '{ if ($1 >= 1) printf "Over %d rounds ours is **%.2fx faster** than the official step (median of the per-round ratios).\n", n, $1;
                                                  else printf "Over %d rounds ours is **%.2fx slower** than the official step (median of the per-round ratios).\n", n, 1 / $1 }')
@@ -156,6 +172,10 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   if [ -n "$rounds_table" ]; then echo "$rounds_table"; echo; fi
   if [ -n "$policy_table" ]; then echo "$policy_table"; echo; fi
   echo "$variant"
+  echo
+  echo "$bf16"
+  echo
+  echo "$last_line"
 } > "$OUT"
 
 # Replace this benchmark's section of bench/RESULTS.md (or append it).

@@ -24,6 +24,7 @@ internal sealed class U2plStepSession : IDisposable
     private readonly U2plMethod method;
     private readonly TrainingModels models;
     private readonly SGD optimizer;
+    private readonly GradScaler? scaler;   // trainer.amp fp16, as the trainer makes it
     private readonly int epoch;
     private long iteration;
 
@@ -35,6 +36,7 @@ internal sealed class U2plStepSession : IDisposable
         method = MethodRegistry.Create(config) as U2plMethod ?? throw new ArgumentException($"{config.SourcePath}: method must be u2pl");
         models = ModelFactory.Build(config, withTeacher: true, SilentObserver.Instance);
         optimizer = Trainer.CreateOptimizer(config, models.Student);
+        scaler = config.Trainer.Amp.NeedsLossScaling ? new GradScaler() : null;
         StepsPerEpoch = stepsPerEpoch;
         epoch = config.Trainer.SupOnlyEpoch + 1;
         iteration = epoch * stepsPerEpoch;
@@ -62,7 +64,7 @@ internal sealed class U2plStepSession : IDisposable
             using (timer.Measure(PolyLrPhase))
                 PolyLR.Apply(optimizer, iteration, (long)config.Trainer.Epochs * StepsPerEpoch, config.Trainer.PolyPower);
             values = OptimizationStep.Run(method, models, optimizer, input,
-                terms => new InvalidOperationException($"non-finite loss in the benchmark: {string.Join(", ", terms)}"), timer);
+                terms => new InvalidOperationException($"non-finite loss in the benchmark: {string.Join(", ", terms)}"), timer, scaler);
         }
         finally
         {
@@ -95,6 +97,7 @@ internal sealed class U2plStepSession : IDisposable
 
     public void Dispose()
     {
+        scaler?.Dispose();
         optimizer.Dispose();
         models.Dispose();
         method.Dispose();

@@ -39,6 +39,20 @@ SS_API const char* ss_torch_version(void);
 SS_API void ss_free(void* p);                   // frees buffers this library malloc'd
 SS_API int64_t ss_live_tensors(void);           // tensor handles not yet freed
 
+// ---- autocast (torch.autocast) ------------------------------------------------------
+// Thread-local, per device type (0 CPU, 1 CUDA). dtype is 5 (float16) or 15 (bfloat16).
+// A scope is: save enabled, dtype and cache flag; set them; increment the nesting. On exit:
+// decrement it, clear the cast cache when it returns to 0, restore the saved values.
+SS_API int ss_autocast_is_enabled(int device_type);              // 1, 0 or -1 on error
+SS_API bool ss_autocast_set_enabled(int device_type, bool enabled);
+SS_API int ss_autocast_get_dtype(int device_type);               // -1 on error
+SS_API bool ss_autocast_set_dtype(int device_type, int dtype);
+SS_API bool ss_autocast_is_cache_enabled(void);
+SS_API void ss_autocast_set_cache_enabled(bool enabled);
+SS_API int ss_autocast_increment_nesting(void);                  // the new nesting, -1 on error
+SS_API int ss_autocast_decrement_nesting(void);                  // the new nesting, -1 on error
+SS_API bool ss_autocast_clear_cache(void);
+
 // ---- tensors ----------------------------------------------------------------------
 // dtype codes are c10::ScalarType values (0 uint8, 1 int8, 2 int16, 3 int32, 4 int64,
 // 5 float16, 6 float32, 7 float64, 11 bool, 15 bfloat16). device_type is c10::DeviceType

@@ -25,6 +25,10 @@ public static class Torch
     public static DisposeScope NewDisposeScope() => DisposeScope.Open();
     public static NoGradScope NoGrad() => NoGradScope.Open();
     public static bool IsGradEnabled => NativeMethods.ss_is_grad_enabled();
+    /// <summary>torch.autocast(device_type, dtype): see <see cref="AutocastScope"/>.</summary>
+    public static AutocastScope Autocast(DeviceType deviceType, ScalarType dtype, bool enabled = true) =>
+        AutocastScope.Open(deviceType, dtype, enabled);
+    public static bool IsAutocastEnabled(DeviceType deviceType) => AutocastScope.IsEnabled(deviceType);
 
     // ---- creation
     public static Tensor Zeros(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null) =>

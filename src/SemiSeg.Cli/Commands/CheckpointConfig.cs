@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SemiSeg.Methods;
 using SemiSeg.Torch;
 using SemiSeg.Torch.nn;
@@ -10,6 +11,15 @@ namespace SemiSeg.Cli.Commands;
 /// <summary>The config and network of a checkpoint: a checkpoint written by train carries its resolved config.</summary>
 internal static class CheckpointConfig
 {
+    /// <summary>The --amp option of eval, predict and pseudo-labels; it sets trainer.amp, so a bad value is the config's error.</summary>
+    public static Option<string?> AmpOption() => new("--amp")
+    {
+        Description = "mixed precision of the forward: off, bf16 or fp16 (CUDA only) (default: the config's trainer.amp)",
+    };
+
+    /// <summary>The config override for an --amp value (none when not given).</summary>
+    public static IEnumerable<string> AmpOverride(string? amp) => amp is null ? Array.Empty<string>() : new[] { $"trainer.amp={amp}" };
+
     public static ExperimentConfig Load(string? configPath, string checkpointPath, IEnumerable<string> overrides)
     {
         var config = LoadUnchecked(configPath, checkpointPath, overrides);
@@ -30,7 +40,7 @@ internal static class CheckpointConfig
         return ExperimentConfig.Parse(checkpoint.GetString("config"), directory, $"{checkpointPath} (stored config)", overrides);
     }
 
-    /// <summary>The network to evaluate (see <see cref="Select"/>).</summary>
+    /// <summary>The network to evaluate (see <see cref="Select"/>), in the config's trainer.amp precision.</summary>
     public static TrainingModels LoadModels(ExperimentConfig config, string checkpointPath, string which, out SegmentationModel selected) =>
         LoadModels(config, checkpointPath, which, out selected, out _);
 
@@ -46,6 +56,8 @@ internal static class CheckpointConfig
         var state = key is null ? checkpoint : checkpoint.ContainsKey(key) ? checkpoint.GetDict(key)
             : throw new ArgumentException($"{checkpointPath} has no '{key}'");
         var model = ModelBuilder.Build(config.Net);
+        model.Amp = config.Trainer.Amp;
+        if (config.Trainer.Amp.SlowOnCpuWarning(config.Device) is { } slow) Console.Error.WriteLine($"warning: {slow}");
         try
         {
             model.LoadStateDict(state.ToTensors(), strict: true, stripPrefix: "module.");

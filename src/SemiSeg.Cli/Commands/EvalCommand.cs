@@ -5,7 +5,7 @@ using SemiSeg.Training;
 
 namespace SemiSeg.Cli.Commands;
 
-/// <summary>`semiseg eval --checkpoint FILE [--config FILE] [--mode center|full|sliding] [--flip] [--scales ...] [--model M] [--json] [--set k=v] [--device D] [--threads N]`.</summary>
+/// <summary>`semiseg eval --checkpoint FILE [--config FILE] [--mode center|full|sliding] [--flip] [--scales ...] [--model M] [--amp off|bf16|fp16] [--json] [--set k=v] [--device D] [--threads N]`.</summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -21,13 +21,15 @@ internal static class EvalCommand
         var flip = new Option<bool>("--flip") { Description = "average with the horizontally flipped image" };
         var scales = new Option<double[]>("--scales") { Description = "multi-scale testing, e.g. --scales 0.75 1 1.25", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "print the result as JSON (the checkpoint, which network and why, mIoU, IoU per class)" };
+        var amp = CheckpointConfig.AmpOption();
         var command = new Command("eval", "Evaluate a checkpoint on the validation set (mIoU and IoU per class)")
-            { config, checkpoint, mode, model, flip, scales, json };
+            { config, checkpoint, mode, model, flip, scales, json, amp };
         var options = new RunOptions().AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
             var overrides = options.Overrides(result);
             if (result.GetValue(mode) is { } m) overrides.Add($"dataset.val.mode={m}");
+            overrides.AddRange(CheckpointConfig.AmpOverride(result.GetValue(amp)));
             var path = result.GetValue(checkpoint)!;
             var experiment = CheckpointConfig.Load(result.GetValue(config), path, overrides);
             using var models = CheckpointConfig.LoadModels(experiment, path, result.GetValue(model)!, out var which, out var chosen);

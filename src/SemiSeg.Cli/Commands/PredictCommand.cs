@@ -6,7 +6,7 @@ using SemiSeg.Torch;
 namespace SemiSeg.Cli.Commands;
 
 /// <summary>
-/// `semiseg predict --checkpoint FILE --input DIR_OR_IMAGE --output DIR`: for each image, the label
+/// `semiseg predict --checkpoint FILE --input DIR_OR_IMAGE --output DIR [--amp bf16]`: for each image, the label
 /// map as a grayscale PNG (pixel value = class), a colour-palette PNG and an overlay on the image.
 /// The network is the one eval would score (--model), with eval's --flip and --scales; --set,
 /// --device and --threads override the config as for train and eval.
@@ -28,12 +28,13 @@ internal static class PredictCommand
         };
         var flip = new Option<bool>("--flip") { Description = "average with the horizontally flipped image" };
         var scales = new Option<double[]>("--scales") { Description = "multi-scale prediction, e.g. --scales 0.75 1 1.25", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, input, output, config, model, flip, scales };
+        var amp = CheckpointConfig.AmpOption();
+        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, input, output, config, model, flip, scales, amp };
         var options = new RunOptions().AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
             var path = result.GetValue(checkpoint)!;
-            var experiment = CheckpointConfig.Load(result.GetValue(config), path, options.Overrides(result));
+            var experiment = CheckpointConfig.Load(result.GetValue(config), path, options.Overrides(result).Concat(CheckpointConfig.AmpOverride(result.GetValue(amp))));
             using var models = CheckpointConfig.LoadModels(experiment, path, result.GetValue(model)!, out var network, out var chosen);
             Console.WriteLine($"model: {chosen.Name} of {path} ({chosen.Reason})");
             network.Eval();

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace SemiSeg.Cli.Commands;
 
 /// <summary>
-/// `semiseg pseudo-labels --checkpoint FILE [--split LIST] [--alpha PERCENT] [--json]`: how good a
+/// `semiseg pseudo-labels --checkpoint FILE [--split LIST] [--alpha PERCENT] [--amp bf16] [--json]`: how good a
 /// checkpoint's pseudo-labels are on images whose labels training did not use (the unlabelled list of
 /// its config by default; FashionScenes has masks for every scene): reliable against unreliable
 /// accuracy, where the true class ranks among unreliable pixels, and per-class precision and recall.
@@ -24,13 +24,15 @@ internal static class PseudoLabelsCommand
         var model = new Option<string>("--model") { Description = "teacher or student (default: teacher when present)", DefaultValueFactory = _ => "auto" };
         var alpha = new Option<double?>("--alpha") { Description = "percent of pixels per batch called unreliable (default: the config's alpha_0 = 100 - drop_percent)" };
         var json = new Option<bool>("--json") { Description = "print the counts as JSON" };
+        var amp = CheckpointConfig.AmpOption();
         var command = new Command("pseudo-labels", "Score a checkpoint's pseudo-labels against ground truth: reliable vs unreliable pixels, true-class ranks, per class")
-            { config, checkpoint, split, model, alpha, json };
+            { config, checkpoint, split, model, alpha, json, amp };
         var options = new RunOptions().AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
             var (audit, classNames, list, images) = Audit(result.GetValue(checkpoint)!, result.GetValue(config), result.GetValue(split),
-                                                          result.GetValue(model)!, result.GetValue(alpha), options.Overrides(result));
+                                                          result.GetValue(model)!, result.GetValue(alpha),
+                                                          options.Overrides(result).Concat(CheckpointConfig.AmpOverride(result.GetValue(amp))));
             var summary = audit.Summarize();
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
             else Print(summary, audit, classNames, list, images);

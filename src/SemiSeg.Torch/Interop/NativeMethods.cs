@@ -29,6 +29,17 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial void ss_free(IntPtr p);
     [LibraryImport(Library)] internal static partial long ss_live_tensors();
 
+    // ---- autocast
+    [LibraryImport(Library)] internal static partial int ss_autocast_is_enabled(int deviceType);
+    [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_autocast_set_enabled(int deviceType, [MarshalAs(UnmanagedType.U1)] bool enabled);
+    [LibraryImport(Library)] internal static partial int ss_autocast_get_dtype(int deviceType);
+    [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_autocast_set_dtype(int deviceType, int dtype);
+    [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_autocast_is_cache_enabled();
+    [LibraryImport(Library)] internal static partial void ss_autocast_set_cache_enabled([MarshalAs(UnmanagedType.U1)] bool enabled);
+    [LibraryImport(Library)] internal static partial int ss_autocast_increment_nesting();
+    [LibraryImport(Library)] internal static partial int ss_autocast_decrement_nesting();
+    [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_autocast_clear_cache();
+
     // ---- tensors
     [LibraryImport(Library)] internal static partial IntPtr ss_tensor_from_data(void* data, int dtype, long* shape, int ndim, int deviceType, int deviceIndex);
     [LibraryImport(Library)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool ss_tensor_copy_data(IntPtr t, void* dst, long nbytes);

@@ -9,7 +9,8 @@ namespace SemiSeg.Training;
 /// finished, model_state, teacher_state, optimizer_state, best_miou) plus what an exact resume needs:
 /// the step, the best epoch, which network the epoch's evaluation scored (evaluated_model: student
 /// during the warm start, teacher after, so eval and predict use the model the score belongs to),
-/// libtorch's default generator (dropout), the method's state (memory bank, its generator) and the
+/// libtorch's default generator (dropout), the method's state (memory bank, its generator), the loss
+/// scaler of fp16 training (GradScaler's state_dict under "scaler") and the
 /// resolved config. Written atomically: a crash leaves the previous file.
 /// </summary>
 public static class Checkpoint
@@ -22,7 +23,7 @@ public static class Checkpoint
     public sealed record Position(int EpochsDone, long Step, double BestMeanIoU, int BestEpoch);
 
     public static void Save(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, Position position, ExperimentConfig config,
-                            string evaluatedModel)
+                            string evaluatedModel, GradScaler? scaler = null)
     {
         using var scope = Torch.Torch.NewDisposeScope();
         using var checkpoint = new TorchDict();
@@ -39,13 +40,17 @@ public static class Checkpoint
         using (var rng = generator.GetState())
             checkpoint.Set("torch_rng_state", TorchValue.FromTensor(rng));
         method.SaveState(checkpoint);
+        if (scaler is not null) checkpoint.Set("scaler", scaler.StateDict());
         checkpoint.Set("config", config.ResolvedYaml);
         checkpoint.Set("config_dir", config.Directory);
         TorchFile.Save(path, checkpoint);
     }
 
-    /// <summary>Restores everything <see cref="Save"/> wrote into live objects; returns where the run stood.</summary>
-    public static Position Restore(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method)
+    /// <summary>
+    /// Restores everything <see cref="Save"/> wrote into live objects; returns where the run stood.
+    /// A checkpoint without a scaler (a run started with another trainer.amp) leaves the scaler at its start.
+    /// </summary>
+    public static Position Restore(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, GradScaler? scaler = null)
     {
         using var scope = Torch.Torch.NewDisposeScope();
         using var checkpoint = TorchFile.LoadDict(path);
@@ -64,6 +69,8 @@ public static class Checkpoint
         optimizer.LoadStateDict(checkpoint.GetDict("optimizer_state"));
         using (var generator = Generator.Default()) generator.SetState(checkpoint.GetTensor("torch_rng_state"));
         method.LoadState(checkpoint);
+        if (scaler is not null && checkpoint.ContainsKey("scaler"))
+            scaler.LoadStateDict(checkpoint.GetDict("scaler"), models.Student.Parameters().First().Device);
         return new Position((int)checkpoint.GetInt("epoch"), checkpoint.GetInt("step"),
                             checkpoint.GetDouble("best_miou"), (int)checkpoint.GetInt("best_epoch"));
     }

@@ -84,11 +84,13 @@ public sealed record ExperimentConfig
         var contrastive = MethodConfigReader.Contrastive(trainerNode, net.NumClasses, profile, method);
         if (contrastive is not null && method is "u2pl" or "u2pl_ael" && !net.HasRepresentation)
             throw root.Error("trainer.contrastive", "needs a representation head: net.decoder must be DeepLabv3+ with rep_head on");
+        var device = ReadDevice(root);
+        if (trainer.Amp.RefusalOn(device) is { } refusal) throw root.Error("trainer.amp", $"{refusal} (device: {device})");
         var config = new ExperimentConfig
         {
             Method = method,
             Seed = (ulong)root.Int("seed", 0, 0),
-            Device = ReadDevice(root),
+            Device = device,
             Threads = root.Int("threads", 0, 0, 1024),
             Data = data,
             Trainer = trainer,

@@ -8,7 +8,7 @@ namespace SemiSeg.Training;
 /// Builds the student (and the teacher, a copy of it) a config describes, with weights from the
 /// seed, then ImageNet encoder weights (saver.backbone) and a whole-network checkpoint
 /// (saver.pretrain, whose teacher_state, when present, becomes the teacher) when given; each load
-/// reports what did not match.
+/// reports what did not match. Both run their forward in the config's trainer.amp precision.
 /// </summary>
 public static class ModelFactory
 {
@@ -30,6 +30,8 @@ public static class ModelFactory
                 if (pretrained is not null) LoadPretrainedTeacher(teacher, pretrained, config.Pretrain!, observer);
                 foreach (var p in teacher.Parameters()) p.RequiresGrad = false;
             }
+            student.Amp = config.Trainer.Amp;
+            if (teacher is not null) teacher.Amp = config.Trainer.Amp;
             if (config.Device != Device.CPU)
             {
                 student.To(config.Device);

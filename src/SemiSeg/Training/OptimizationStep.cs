@@ -8,7 +8,10 @@ namespace SemiSeg.Training;
 /// step benchmark so that what the benchmark times is what training runs: the student in train mode,
 /// the method's losses, one host read of every logged term, a stop on a non-finite loss (before it
 /// reaches the weights), backward, the SGD step, then the method's after-step work (the EMA teacher).
-/// The caller sets the learning rate before and owns the dispose scope around it.
+/// With a <see cref="GradScaler"/> (trainer.amp: fp16), backward runs on the scaled loss and the SGD
+/// step is skipped when a gradient is inf or NaN, as PyTorch's scaler.scale(loss).backward();
+/// scaler.step(optimizer); scaler.update(). The caller sets the learning rate before and owns the
+/// dispose scope around it.
 /// </summary>
 public static class OptimizationStep
 {
@@ -22,7 +25,7 @@ public static class OptimizationStep
     /// thrown when a term is NaN or infinite; <paramref name="timer"/>, when given, times each phase.
     /// </summary>
     public static IReadOnlyDictionary<string, double> Run(ISegmentationMethod method, TrainingModels models, SGD optimizer, StepInput input,
-        Func<IReadOnlyDictionary<string, double>, Exception> nonFinite, StepPhaseTimer? timer = null)
+        Func<IReadOnlyDictionary<string, double>, Exception> nonFinite, StepPhaseTimer? timer = null, GradScaler? scaler = null)
     {
         models.Student.Train();
         var losses = method.Step(input, models);
@@ -30,8 +33,16 @@ public static class OptimizationStep
         using (timer?.Measure(ReadLossesPhase)) values = losses.ReadTerms();
         if (values.Values.Any(v => !double.IsFinite(v))) throw nonFinite(values);
         using (timer?.Measure(OptimizerPhase)) optimizer.ZeroGrad();
-        using (timer?.Measure(BackwardPhase)) losses.Total.Backward();
-        using (timer?.Measure(OptimizerPhase)) optimizer.Step();
+        using (timer?.Measure(BackwardPhase)) (scaler is null ? losses.Total : scaler.Scale(losses.Total)).Backward();
+        using (timer?.Measure(OptimizerPhase))
+        {
+            if (scaler is null) optimizer.Step();
+            else
+            {
+                scaler.Step(optimizer);
+                scaler.Update();
+            }
+        }
         using (timer?.Measure(EmaPhase)) method.AfterOptimizerStep(input, models);
         return values;
     }

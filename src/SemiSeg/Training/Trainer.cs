@@ -10,7 +10,8 @@ namespace SemiSeg.Training;
 /// Runs a method over epochs: SGD with the backbone at the base learning rate and the heads at
 /// head_lr_times of it, the poly schedule per iteration, evaluation after every epoch (the teacher
 /// after the warm start), checkpoints (last and best) and the run records. Writes into the run
-/// folder: config.yaml, metrics.jsonl, summary.json, ckpt.pth, ckpt_best.pth.
+/// folder: config.yaml, metrics.jsonl, summary.json, ckpt.pth, ckpt_best.pth. trainer.amp fp16 adds
+/// a loss scaler (<see cref="GradScaler"/>), saved in the checkpoints.
 /// </summary>
 public sealed class Trainer
 {
@@ -20,6 +21,9 @@ public sealed class Trainer
 
     /// <summary>Builds the method; tests replace it to inject a method with known behaviour.</summary>
     internal Func<ExperimentConfig, ISegmentationMethod> CreateMethod { get; init; } = MethodRegistry.Create;
+
+    /// <summary>The loss scaler (fp16 only, GradScaler's defaults); tests inject one to run loss scaling on the CPU.</summary>
+    internal Func<ExperimentConfig, GradScaler?> CreateScaler { get; init; } = c => c.Trainer.Amp.NeedsLossScaling ? new GradScaler() : null;
 
     public Trainer(ExperimentConfig config, string runDirectory, ITrainingObserver? observer = null)
     {
@@ -56,6 +60,7 @@ public sealed class Trainer
         if (method is IUsesTrainingData reader) reader.AttachData(data);
         using var models = ModelFactory.Build(config, method.UsesTeacher, observer);
         using var optimizer = CreateOptimizer(config, models.Student);
+        using var scaler = CreateScaler(config);
 
         var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages, config.Profile.WorldSize);
         var validationLoader = data.ValidationLoader(config.Data);
@@ -65,10 +70,11 @@ public sealed class Trainer
         var position = new Checkpoint.Position(0, 0, double.NegativeInfinity, -1);
         if (resume)
         {
-            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method);
+            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method, scaler);
             RunRecords.TruncateMetrics(MetricsPath, position.EpochsDone);
             observer.OnMessage($"resuming from {lastCheckpoint} after epoch {position.EpochsDone - 1}");
         }
+        if (config.Trainer.Amp.SlowOnCpuWarning(config.Device) is { } slow) observer.OnMessage(slow);
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.yaml"), config.ResolvedYaml);
         observer.OnStart(new RunPlan(method.Name, config.Trainer.Epochs, position.EpochsDone, stepsPerEpoch, data.Labeled.Count,
             data.Unlabeled?.Count ?? 0, data.Validation.Count, models.Student.Parameters().Sum(p => p.NumEl), Torch.Torch.NumThreads, runDirectory));
@@ -81,6 +87,7 @@ public sealed class Trainer
             var epochClock = Stopwatch.StartNew();
             var losses = new LossAverages();
             var waitBefore = stream.TotalWaitSeconds;
+            var skippedBefore = scaler?.SkippedSteps ?? 0;
             var step = 0;
             foreach (var (labeled, unlabeled) in stream.Epoch(epoch))
             {
@@ -89,7 +96,7 @@ public sealed class Trainer
                 var iteration = (long)epoch * stepsPerEpoch + step;
                 PolyLR.Apply(optimizer, iteration, totalSteps, config.Trainer.PolyPower);
                 var stepClock = Stopwatch.StartNew();
-                var values = TrainStep(method, models, optimizer, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint);
+                var values = TrainStep(method, models, optimizer, scaler, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint);
                 losses.Add(values);
                 observer.OnStep(new StepReport(epoch, step, stepsPerEpoch, iteration, totalSteps, values, optimizer.Groups[0].LearningRate,
                     stepClock.Elapsed.TotalSeconds, stream.TotalWaitSeconds - waitBefore, clock.Elapsed.TotalSeconds));
@@ -107,8 +114,12 @@ public sealed class Trainer
             var evaluatedName = evaluated == models.Student ? "student" : "teacher";
             var record = new EvaluationRecord(epoch, position.Step, miou, RunRecords.Nullable(result?.IoU ?? Array.Empty<double>()),
                 losses.Averages(), optimizer.Groups[0].LearningRate, evaluatedName,
-                stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds);
-            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config, evaluatedName);
+                stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds)
+            {
+                AmpSkippedSteps = scaler is null ? null : scaler.SkippedSteps - skippedBefore,
+                LossScale = scaler?.CurrentScale,
+            };
+            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config, evaluatedName, scaler);
             if (isBest) AtomicFile.Write(Path.Combine(runDirectory, Checkpoint.Best), temp => File.Copy(lastCheckpoint, temp, overwrite: true));
             AtomicFile.AppendLine(MetricsPath, JsonSerializer.Serialize(record));
             observer.OnEvaluation(record, isBest);
@@ -125,7 +136,7 @@ public sealed class Trainer
         new ParamGroup(student.HeadParameters(), config.Trainer.LearningRate * config.Trainer.HeadLearningRateTimes),
     }, config.Trainer.Momentum, config.Trainer.WeightDecay);
 
-    private IReadOnlyDictionary<string, double> TrainStep(ISegmentationMethod method, TrainingModels models, SGD optimizer,
+    private IReadOnlyDictionary<string, double> TrainStep(ISegmentationMethod method, TrainingModels models, SGD optimizer, GradScaler? scaler,
         Data.SampleBatch labeled, Data.SampleBatch? unlabeled, int epoch, long iteration, int stepsPerEpoch, string lastCheckpoint)
     {
         using var scope = Torch.Torch.NewDisposeScope();
@@ -135,7 +146,7 @@ public sealed class Trainer
                                   unlabeled?.Indices);
         var values = OptimizationStep.Run(method, models, optimizer, input, terms => new TrainingDivergedException(
             $"non-finite loss at epoch {epoch}, step {iteration} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); " +
-            (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet")));
+            (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet")), scaler: scaler);
         l.Dispose();
         u?.Dispose();
         return values;

@@ -1,4 +1,5 @@
 using SemiSeg.Config;
+using SemiSeg.Models;
 
 namespace SemiSeg.Training;
 
@@ -7,7 +8,8 @@ namespace SemiSeg.Training;
 /// eval_on, optimizer (SGD kwargs lr, momentum, weight_decay) and lr_scheduler (poly, power). Ours:
 /// optimizer.head_lr_times (decoder and aux head learning-rate factor; the official code uses 10 on
 /// PASCAL VOC and 1 elsewhere), max_steps_per_epoch (a cap for quick runs), eval_every (evaluate every N
-/// epochs, for runs of many short epochs). The official SupOnly
+/// epochs, for runs of many short epochs), amp (mixed precision of the models' forward: off, bf16 or
+/// fp16; fp16 trains with dynamic loss scaling and needs a CUDA device). The official SupOnly
 /// configs' start_epochs is accepted and unused, as by the official code.
 /// </summary>
 public sealed record TrainerSettings
@@ -24,6 +26,9 @@ public sealed record TrainerSettings
 
     /// <summary>Ours: evaluate every this many epochs (and always after the last), when eval_on.</summary>
     public int EvalEvery { get; init; } = 1;
+
+    /// <summary>Ours: mixed precision of the student's and the teacher's forward (trainer.amp).</summary>
+    public AmpMode Amp { get; init; } = AmpMode.Off;
 
     /// <summary>Whether the epoch (0-based) ends with an evaluation: the last one always does.</summary>
     public bool EvaluatesAfter(int epoch) => epoch == Epochs - 1 || (EvalOn && (epoch + 1) % EvalEvery == 0);
@@ -51,6 +56,7 @@ public sealed record TrainerSettings
             HeadLearningRateTimes = optimizer.Double("head_lr_times", data.IsPascal ? 10 : 1, 0, 1000),
             PolyPower = scheduler.Section("kwargs").Double("power", 0.9, 0, 100),
             MaxStepsPerEpoch = t.Has("max_steps_per_epoch") ? t.Int("max_steps_per_epoch", 0, 1) : null,
+            Amp = AmpMode.TryParse(t.Choice("amp", AmpMode.Off.Name, AmpMode.Names))!,
         };
         if (settings.LearningRate <= 0) throw t.Error("trainer.optimizer.kwargs.lr", "must be positive");
         return settings;
