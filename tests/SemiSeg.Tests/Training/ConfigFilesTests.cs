@@ -12,14 +12,8 @@ namespace SemiSeg.Tests.Training;
 /// </summary>
 public class ConfigFilesTests
 {
-    private static readonly string Root = FindRepositoryRoot();
+    private static readonly string Root = RepositoryPaths.Root;
 
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SemiSeg.slnx"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no SemiSeg.slnx above {AppContext.BaseDirectory}");
-    }
 
     private static ExperimentConfig Load(string relative) => ExperimentConfig.Load(Path.Combine(Root, "configs", relative));
 

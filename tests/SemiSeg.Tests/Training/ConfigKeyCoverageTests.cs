@@ -26,14 +26,8 @@ public class ConfigKeyCoverageTests
         ["dataset.train.acm.number"] = "u2pl_ael: in the with_AEL branch's config, read by nothing in its train.py",
     };
 
-    private static readonly string Root = FindRepositoryRoot();
+    private static readonly string Root = RepositoryPaths.Root;
 
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SemiSeg.slnx"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no SemiSeg.slnx above {AppContext.BaseDirectory}");
-    }
 
     public static TheoryData<string> ShippedConfigs() => new(
         Directory.EnumerateFiles(Path.Combine(Root, "configs"), "*.yaml", SearchOption.AllDirectories)

@@ -15,14 +15,8 @@ public class U2plAelShippedConfigTests : IClassFixture<TinyFashionRun>
 
     public U2plAelShippedConfigTests(TinyFashionRun tiny) => this.tiny = tiny;
 
-    private static readonly string RepositoryRoot = FindRepositoryRoot();
+    private static readonly string RepositoryRoot = RepositoryPaths.Root;
 
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SemiSeg.slnx"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no SemiSeg.slnx above {AppContext.BaseDirectory}");
-    }
 
     // A narrow ResNet-18 DeepLabv3+ and 2 steps of 2 + 2 images, so the run takes seconds.
     private static readonly string[] Small =

@@ -68,17 +68,11 @@ public class U2plProfileConfigTests : IClassFixture<TinyFashionRun>
         Assert.Equal(2 * config.Data.BatchSize, unlabeled!.Size);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SemiSeg.slnx"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no SemiSeg.slnx above {AppContext.BaseDirectory}");
-    }
 
     [Fact]
     public void TheOfficialConfigsReproduceThePublishedRuns()
     {
-        var root = Path.Combine(RepositoryRoot(), "configs");
+        var root = Path.Combine(RepositoryPaths.Root, "configs");
         foreach (var (dataset, gpus) in new[] { ("pascal", 4), ("cityscapes", 8) })
             foreach (var path in Directory.GetFiles(Path.Combine(root, dataset), "u2pl.yaml", SearchOption.AllDirectories))
             {
