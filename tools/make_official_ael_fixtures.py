@@ -42,9 +42,9 @@ import json
 import os
 import subprocess
 import sys
-import types
 
 from fixture_json import put  # tools/fixture_json.py (the script's folder is on sys.path)
+import official_stubs  # tools/official_stubs.py (the script's folder is on sys.path)
 
 SEED = 4321
 OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "SemiSeg.Tests", "Fixtures", "ael", "official_ael.json")
@@ -54,24 +54,9 @@ def install_patches():
     import importlib
     import torch
 
-    def module(name, **attrs):
-        m = types.ModuleType(name)
-        for key, value in attrs.items():
-            setattr(m, key, value)
-        sys.modules[name] = m
-        return m
-
-    def unused(*_, **__):
-        raise RuntimeError("stub")
-
-    for name, make in (("scipy.ndimage", lambda: module("scipy", ndimage=module("scipy.ndimage", gaussian_filter=unused, zoom=unused))),
-                       ("cv2", lambda: module("cv2")),
-                       ("torchvision", lambda: module("torchvision", transforms=module("torchvision.transforms"))),
-                       ("tensorboardX", lambda: module("tensorboardX", SummaryWriter=unused))):
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            make()
+    # Only what is missing: generate_cutmix needs the real skimage (checked below).
+    official_stubs.install("tools/make_official_ael_fixtures.py", only_missing=True,
+                           replace={"skimage.measure": lambda: None})
     try:
         import skimage.measure  # noqa: F401  (generate_cutmix needs the real label / regionprops)
     except ImportError:

@@ -36,9 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 
 from fixture_json import put  # tools/fixture_json.py (the script's folder is on sys.path)
+import official_stubs  # tools/official_stubs.py (the script's folder is on sys.path)
 
 SEED = 1234
 C, D = 5, 8                 # classes, representation width
@@ -51,24 +51,7 @@ OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "SemiSeg.Tests", "F
 
 
 def install_stubs():
-    def module(name, **attrs):
-        m = types.ModuleType(name)
-        for key, value in attrs.items():
-            setattr(m, key, value)
-        sys.modules[name] = m
-        return m
-
-    def unused(*_, **__):
-        raise RuntimeError("stub")
-
-    ndimage = module("scipy.ndimage", gaussian_filter=unused, zoom=unused)
-    module("scipy", ndimage=ndimage)
-    module("cv2")
-    measure = module("skimage.measure", label=unused, regionprops=unused)
-    module("skimage", measure=measure)
-    module("torchvision", transforms=module("torchvision.transforms"))
-    module("tensorboardX", SummaryWriter=unused)
-    module("einops", rearrange=unused)
+    official_stubs.install("tools/make_official_u2pl_fixtures.py")
 
 
 def source_lines(path, start_marker, end_marker, include_end=True):

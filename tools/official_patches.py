@@ -7,7 +7,7 @@ import collections.abc
 import math
 import os
 import sys
-import types
+import official_stubs  # tools/official_stubs.py (the script's folder is on sys.path)
 
 PATCHES = [
     "torch.Tensor.cuda and nn.Module.cuda return their object (CPU processes)",
@@ -34,34 +34,17 @@ PATCHES = [
 def install_stubs():
     """Modules their files import at load time but the translated config never reaches."""
 
-    def unused(name):
-        def fail(*_, **__):
-            raise RuntimeError(f"{name} is a stub in tools/official_patches.py: this config reaches code the CPU run does not support")
-        return fail
-
-    def module(name, **attrs):
-        m = types.ModuleType(name)
-        for key, value in attrs.items():
-            setattr(m, key, value)
-        sys.modules[name] = m
-        return m
-
-    ndimage = module("scipy.ndimage", gaussian_filter=unused("scipy.ndimage.gaussian_filter"), zoom=unused("scipy.ndimage.zoom"))
-    module("scipy", ndimage=ndimage)
-    module("cv2", getRotationMatrix2D=rotation_matrix)
-    measure = module("skimage.measure", label=unused("skimage.measure.label"), regionprops=unused("skimage.measure.regionprops"))
-    module("skimage", measure=measure)
-    transforms = module("torchvision.transforms")
-    module("torchvision", transforms=transforms)
-
-    class SummaryWriter:
+    class SummaryWriter:  # their train_semi.py creates one on rank 0 and writes scalars to it
         def __init__(self, *_, **__):
             pass
 
         def add_scalar(self, *_, **__):
             pass
 
-    module("tensorboardX", SummaryWriter=SummaryWriter)
+    official_stubs.install("tools/official_patches.py", replace={
+        "cv2": lambda: official_stubs.module("cv2", getRotationMatrix2D=rotation_matrix),
+        "tensorboardX": lambda: official_stubs.module("tensorboardX", SummaryWriter=SummaryWriter),
+    })
 
 
 def rotation_matrix(center, angle, scale):

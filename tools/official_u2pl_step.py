@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import types
+import official_stubs  # tools/official_stubs.py (the script's folder is on sys.path)
 
 PATCHES = [
     "torch.Tensor.cuda / nn.Module.cuda return self (CPU run)",
@@ -80,27 +81,7 @@ def parse_args():
 
 def install_stubs():
     """Empty modules for imports that exist only for code the step never runs."""
-
-    def unused(name):
-        def fail(*_, **__):
-            raise RuntimeError(f"{name} is a stub in tools/official_u2pl_step.py")
-        return fail
-
-    def module(name, **attrs):
-        m = types.ModuleType(name)
-        for key, value in attrs.items():
-            setattr(m, key, value)
-        sys.modules[name] = m
-        return m
-
-    ndimage = module("scipy.ndimage", gaussian_filter=unused("gaussian_filter"), zoom=unused("zoom"))
-    module("scipy", ndimage=ndimage)
-    module("cv2")
-    measure = module("skimage.measure", label=unused("label"), regionprops=unused("regionprops"))
-    module("skimage", measure=measure)
-    transforms = module("torchvision.transforms")
-    module("torchvision", transforms=transforms)
-    module("tensorboardX", SummaryWriter=unused("SummaryWriter"))
+    official_stubs.install("tools/official_u2pl_step.py")
 
 
 class PhaseTimer:

@@ -83,7 +83,7 @@ class Records:
         summary = {"method": self.plan.method, "best_miou": self.best, "best_epoch": self.best_epoch, "final_miou": miou,
                    "per_class_iou": per_class, "class_names": self.plan.class_names, "train_seconds": self.train_seconds,
                    "labeled": self.plan.labeled, "unlabeled": self.plan.unlabeled, "epochs": self.plan.epochs,
-                   "seed": self.plan.seed, "profile": "official", "implementation": "official-code", "official": self.provenance}
+                   "seed": self.plan.seed, "profile": "official", "world_size": self.plan.world_size, "implementation": "official-code", "official": self.provenance}
         write_atomic(os.path.join(self.out, "summary.json"), json.dumps(summary, indent=2) + "\n")
 
 

@@ -46,7 +46,8 @@ public static class RunRecords
         // Before the first evaluation there is no best yet: null in the file, not -infinity.
         var best = double.IsFinite(position.BestMeanIoU) ? position.BestMeanIoU : double.NaN;
         var summary = new RunSummary(config.Method, best, position.BestEpoch, last.MeanIoU, last.PerClassIoU,
-            data.ClassNames.ToArray(), trainSeconds, data.Labeled.Count, data.Unlabeled?.Count ?? 0, config.Trainer.Epochs, config.Seed);
+            data.ClassNames.ToArray(), trainSeconds, data.Labeled.Count, data.Unlabeled?.Count ?? 0, config.Trainer.Epochs, config.Seed,
+            config.Method == "u2pl" ? config.Profile.Name : null, config.Profile.WorldSize);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 

@@ -14,4 +14,9 @@ public sealed record RunSummary(
     [property: JsonPropertyName("labeled")] int Labeled,
     [property: JsonPropertyName("unlabeled")] int Unlabeled,
     [property: JsonPropertyName("epochs")] int Epochs,
-    [property: JsonPropertyName("seed")] ulong Seed);
+    [property: JsonPropertyName("seed")] ulong Seed,
+    // The U2PL profile (trainer.profile) a run trained under, null for methods without profiles; records
+    // written before the field existed read as null. The official-code runner writes "official" here too.
+    [property: JsonPropertyName("profile")] string? Profile = null,
+    // Replicas a step stood for: trainer.world_size under a profile (simulated in one process), else 1.
+    [property: JsonPropertyName("world_size")] int WorldSize = 1);

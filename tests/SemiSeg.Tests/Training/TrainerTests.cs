@@ -176,6 +176,9 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
         SemiSeg.Reporting.RunReport.Write(runs, html);
         var page = File.ReadAllText(html);
         var u2pl = RunRecords.ReadSummary(Path.Combine(runs[1], "summary.json"));
+        // summary.json names the profile a U2PL run trained under (issue 15's records), and none for SupOnly.
+        Assert.Equal(("paper", 1), (u2pl.Profile, u2pl.WorldSize));
+        Assert.Null(RunRecords.ReadSummary(Path.Combine(runs[0], "summary.json")).Profile);
         Assert.Contains((u2pl.BestMeanIoU * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), page);
         Assert.Contains("suponly", page);
         Assert.Contains("data:image/png;base64,", page);
