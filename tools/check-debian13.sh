@@ -16,7 +16,7 @@ log() { printf '[debian13] %s\n' "$*" >&2; }
 [ "$(id -u)" -eq 0 ] || { log "needs root (debootstrap, chroot and bind mounts)"; exit 1; }
 
 mirror=${DEBIAN_MIRROR:-$(grep -h -o -E 'https?://[^ ]*/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
-  | grep -v security | head -1 | tr -d ' ')}
+  | grep -v security | head -1 | tr -d ' ' || true)}
 mirror=${mirror:-http://deb.debian.org/debian}
 dotnet_dir=$(dirname "$(readlink -f "$(command -v dotnet)")")
 [ -x "$dotnet_dir/dotnet" ] || { log "no .NET SDK found on this machine (dotnet)"; exit 1; }
