@@ -49,6 +49,8 @@ bind "$dotnet_dir" "$ROOTDIR/opt/dotnet" ro
 # The NuGet package cache saves downloading the same packages again (restore writes only new ones).
 [ -d "$HOME/.nuget/packages" ] && bind "$HOME/.nuget/packages" "$ROOTDIR/root/.nuget/packages"
 cp /etc/resolv.conf "$ROOTDIR/etc/resolv.conf"
+# The files to copy, listed here: a worktree's .git points outside the repository, out of the root's sight.
+git -C "$REPO" ls-files -z --cached --others --exclude-standard > "$ROOTDIR/tmp/semiseg-files"
 
 log "installing tools/setup.sh's packages, copying the repository, running ./test.sh ${TEST_ARGS:-}"
 chroot "$ROOTDIR" /usr/bin/env -i HOME=/root PATH=/opt/dotnet:/usr/sbin:/usr/bin:/sbin:/bin DOTNET_ROOT=/opt/dotnet \
@@ -56,9 +58,7 @@ chroot "$ROOTDIR" /usr/bin/env -i HOME=/root PATH=/opt/dotnet:/usr/sbin:/usr/bin
     echo "deb '"$mirror"' trixie main" > /etc/apt/sources.list
     # A fresh copy of the tracked and untracked (not ignored) files: the host keeps its own build outputs.
     rm -rf /semiseg && mkdir /semiseg
-    git config --global --add safe.directory /mnt/repo
-    git -C /mnt/repo ls-files -z --cached --others --exclude-standard | (cd /mnt/repo && tar --null --ignore-failed-read -T - -cf - 2>/dev/null) \
-      | tar -xf - -C /semiseg
+    (cd /mnt/repo && tar --null --ignore-failed-read -T /tmp/semiseg-files -cf - 2>/dev/null) | tar -xf - -C /semiseg
     cd /semiseg
     echo "[debian13] $(cat /etc/debian_version), $(uname -m)"
     ./test.sh $TEST_ARGS
