@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using SemiSeg.Methods;
 using SemiSeg.Tests.Torch.Support;
 using SemiSeg.Tests.Training;

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using SemiSeg.Tests.Torch.Support;
 
 namespace SemiSeg.Tests.Torch;

@@ -12,7 +12,7 @@ public class HostReadsTests
         var t = Tensor.From(new[] { 1.5, 2.5 });
         using (var reads = HostReads.Record())
         {
-            Assert.Equal(1.5, t[0].Item());
+            Assert.Equal(1.5, t.Select(0, 0).Item());
             Assert.Equal(2, Tensor.From(new long[] { 2 }).Sum().ItemInt());
             Assert.Equal(new[] { 1.5, 2.5 }, t.ToArray<double>());
             t.CopyTo<double>(new double[2]);

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using SemiSeg.Tests.Methods;
 using SemiSeg.Tests.Torch.Support;
 

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 namespace SemiSeg.Tests.Torch.Support;
 
 /// <summary>CPU-against-CUDA comparisons that log the measured difference (bench/gpu-check.sh records it).</summary>
@@ -9,7 +10,7 @@ internal static class CudaCompare
         Assert.Equal(cpu.Shape, gpu.Shape);
         var expected = TensorAssert.Values(cpu);
         var actual = TensorAssert.Values(gpu.To(Device.CPU));
-        var scale = Math.Max(1, expected.Max(Math.Abs));
+        var scale = Math.Max(1, expected.Max(e => Math.Abs(e)));
         var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         log.WriteLine($"{what}: max |cuda - cpu| = {worst:E2} (scale {scale:G4}, tolerance {tolerance * scale:E2})");
         Assert.True(worst <= tolerance * scale, $"{what}: max |cuda - cpu| = {worst:E3} > {tolerance} x {scale:G4}");
