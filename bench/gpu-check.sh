@@ -5,8 +5,9 @@
 #   DIR/gpu-check.sh [--out FOLDER] [--skip-official]           there: run it; the report goes to
 #                                                                FOLDER/gpu-check.md (default $OUT, else DIR/results)
 #
-# --pack publishes bench/SemiSeg.GpuCheck self-contained for linux-x64 (the CLI, the step benchmark and the
-# test assemblies with their own .NET runtime), and copies the native layer's sources, this script, the
+# --pack publishes bench/SemiSeg.GpuCheck (the CLI, the step benchmark and the test assemblies) with this
+# machine's .NET runtime beside it (SELF_CONTAINED=1: `dotnet publish -r linux-x64 --self-contained`, the same
+# files after a rebuild for the runtime identifier), and copies the native layer's sources, this script, the
 # benchmark's config, tools/official_u2pl_step.py and, from a U2PL checkout (--official, else $U2PL_OFFICIAL,
 # else /work/u2pl-official when present), the files of the official step (never committed here).
 #
@@ -30,9 +31,26 @@ pack() {
   set -e
   [ -e "$dir" ] && [ -n "$(ls -A "$dir" 2>/dev/null)" ] && { echo "gpu-check: $dir exists and is not empty" >&2; exit 1; }
   mkdir -p "$dir/app" "$dir/native" "$dir/tools"
-  echo "[gpu-check] publishing bench/SemiSeg.GpuCheck self-contained for linux-x64" >&2
-  dotnet publish "$root/bench/SemiSeg.GpuCheck/SemiSeg.GpuCheck.csproj" -c Release -r linux-x64 --self-contained \
-    -p:PublishTrimmed=false -p:DebugType=none -p:GenerateDocumentationFile=false -o "$dir/app" -nologo -v q -clp:ErrorsOnly >&2
+  local project=$root/bench/SemiSeg.GpuCheck/SemiSeg.GpuCheck.csproj
+  if [ "${SELF_CONTAINED:-0}" = 1 ]; then
+    echo "[gpu-check] publishing bench/SemiSeg.GpuCheck self-contained for linux-x64" >&2
+    dotnet publish "$project" -c Release -r linux-x64 --self-contained -p:PublishTrimmed=false -p:DebugType=none \
+      -o "$dir/app" -nologo -v q -clp:ErrorsOnly >&2
+  else
+    # The same files without a rebuild for the runtime identifier: the framework-dependent publish (it
+    # reuses the Release build) plus this machine's .NET runtime beside it, which the program's launcher
+    # finds through DOTNET_ROOT (the run sets it).
+    echo "[gpu-check] publishing bench/SemiSeg.GpuCheck with a private copy of this machine's .NET runtime" >&2
+    dotnet publish "$project" -c Release --no-self-contained -p:DebugType=none -o "$dir/app" -nologo -v q -clp:ErrorsOnly >&2
+    local dotnet_root version
+    dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+    version=$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2 } END { print v }')
+    mkdir -p "$dir/app/dotnet/shared/Microsoft.NETCore.App" "$dir/app/dotnet/host/fxr"
+    cp "$dotnet_root/dotnet" "$dir/app/dotnet/"
+    cp -r "$dotnet_root/host/fxr/$version" "$dir/app/dotnet/host/fxr/" 2>/dev/null \
+      || cp -r "$(ls -d "$dotnet_root"/host/fxr/* | sort -V | tail -1)" "$dir/app/dotnet/host/fxr/"
+    cp -r "$dotnet_root/shared/Microsoft.NETCore.App/$version" "$dir/app/dotnet/shared/Microsoft.NETCore.App/"
+  fi
   # The CPU build of the native layer must not shadow the one built there (it is looked for beside the program first).
   rm -f "$dir/app/libsemiseg_native.so"
   # Fixtures of the CPU tests (the CUDA tests need none) and the test SDK's host are left behind.
@@ -119,6 +137,8 @@ stage nvidia-smi-before 20 nvidia-smi
 log "unpacking the program"
 tar -C "$WORK" -xzf "$HERE/app.tar.gz"
 APP=$WORK/app/semiseg-gpu-check
+# A package with a private runtime (the default --pack) runs on it; a self-contained one carries its own.
+[ -d "$WORK/app/dotnet" ] && export DOTNET_ROOT=$WORK/app/dotnet
 
 # libtorch: PyTorch's own (the CUDA build) unless CMAKE_PREFIX_PATH names one.
 TORCH_PREFIX=${CMAKE_PREFIX_PATH:-$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null)}
