@@ -19,8 +19,9 @@ public class CudaU2plStepTests(ITestOutputHelper log)
     [CudaFact]
     public void ThreeStepsGiveTheCpuLossesAndWeights()
     {
-        using var cpu = new TinyU2plStep(Device.CPU);
-        using var gpu = new TinyU2plStep(Device.CUDA(0));
+        // aug_prob 1: every step runs the strong mix, on the device too.
+        using var cpu = new TinyU2plStep(Device.CPU, "trainer.unsupervised.aug_prob=1");
+        using var gpu = new TinyU2plStep(Device.CUDA(0), "trainer.unsupervised.aug_prob=1");
         for (var k = 0; k < 3; k++)
         {
             var expected = cpu.Step();
