@@ -93,7 +93,7 @@ fi
 
 [ -f "$HERE/app.tar.gz" ] || { echo "gpu-check: run this from a package made with --pack (no app.tar.gz beside it)" >&2; exit 2; }
 OUTDIR=${OUTDIR:-${OUT:-$HERE/results}}
-mkdir -p "$OUTDIR"
+mkdir -p "$OUTDIR" && OUTDIR=$(cd "$OUTDIR" && pwd)
 REPORT=$OUTDIR/gpu-check.md
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gpu-check.XXXXXX")
 STEPS=${STEPS:-10}
@@ -208,7 +208,7 @@ section_log "nvidia-smi before" nvidia-smi-before
 section_log "nvidia-smi after" nvidia-smi-after
 [ -f "$WORK/native-build.log" ] && section_log "Native build" native-build
 # The raw logs too (the device tool brings back at most 8 files).
-tar -C "$WORK" -czf "$OUTDIR/gpu-check-logs.tar.gz" --exclude=app --exclude=native-build ./*.log ./*.json 2>/dev/null
+(cd "$WORK" && tar -czf "$OUTDIR/gpu-check-logs.tar.gz" ./*.log ./*.json ./*.err 2>/dev/null)
 log "report: $REPORT ($([ $status -eq 0 ] && echo "every stage passed" || echo "a stage FAILED"))"
 rm -rf "$WORK"
 exit $status
