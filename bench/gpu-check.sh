@@ -117,7 +117,7 @@ stage() {
     return 1
   fi
   log "$name (limit ${limit}s)"
-  timeout "$limit" bash -c '"$@"' "$name" "$@" > "$WORK/$name.log" 2>&1
+  timeout --kill-after=10 "$limit" bash -c '"$@"' "$name" "$@" > "$WORK/$name.log" 2>&1
   local rc=$?
   local took=$(( $(date +%s) - t0 ))
   if [ $rc -eq 0 ]; then log "$name: ok in ${took}s"; else log "$name: FAILED (exit $rc) after ${took}s"; status=1; fi
@@ -176,7 +176,10 @@ official_step() { # official_step NAME AMP
 export u2pl
 export -f official_step
 official_args=(); official_bf16_args=()
-if [ $SKIP_OFFICIAL -eq 0 ] && [ -f "$u2pl/train_semi.py" ]; then
+if [ $SKIP_OFFICIAL -eq 1 ] || [ ! -f "$u2pl/train_semi.py" ]; then
+  why=$([ $SKIP_OFFICIAL -eq 1 ] && echo "--skip-official" || echo "no U2PL files in the package (--pack --official)")
+  printf '| official step | **not run: %s** | 0 |\n' "$why" >> "$WORK/stages.md"
+else
   stage official-fp32 75 official_step official-fp32 none && official_args=(--official "$WORK/official-fp32.json")
   stage official-bf16 75 official_step official-bf16 bf16 && official_bf16_args=(--official "$WORK/official-bf16.json")
 fi
