@@ -167,8 +167,8 @@ official_step() { # official_step NAME AMP
   GOMP_SPINCOUNT=10000 python3 "$HERE/tools/official_u2pl_step.py" --official "$u2pl" --device cuda --amp "$2" \
     --encoder u2pl.models.resnet.resnet101 --crop 513 --batch 4 --threads "$(nproc)" --steps "$STEPS" --warmup "$WARMUP" \
     > "$WORK/$1.json" 2> "$WORK/$1.err" \
-  || { cat "$WORK/$1.err"; echo "retrying without DistributedDataParallel"; \
-       GOMP_SPINCOUNT=10000 python3 "$HERE/tools/official_u2pl_step.py" --official "$u2pl" --device cuda --amp "$2" --no-ddp \
+  || { cat "$WORK/$1.err"; echo "retrying with gloo and without DistributedDataParallel"; \
+       GOMP_SPINCOUNT=10000 python3 "$HERE/tools/official_u2pl_step.py" --official "$u2pl" --device cuda --amp "$2" --no-ddp --backend gloo \
          --encoder u2pl.models.resnet.resnet101 --crop 513 --batch 4 --threads "$(nproc)" --steps "$STEPS" --warmup "$WARMUP" \
          > "$WORK/$1.json"; }
   cat "$WORK/$1.json"

@@ -84,6 +84,7 @@ def parse_args():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p.add_argument("--amp", choices=["none", "bf16"], default="none", help="run train() under torch.autocast (cuda only)")
+    p.add_argument("--backend", choices=["gloo", "nccl"], help="torch.distributed backend (default: nccl on cuda, gloo on cpu)")
     return p.parse_args()
 
 
@@ -210,7 +211,10 @@ def main():
     store = tempfile.NamedTemporaryFile(prefix="u2pl-gloo-", delete=False)
     store.close()
     os.remove(store.name)
-    dist.init_process_group("gloo", init_method=f"file://{store.name}", rank=0, world_size=1)
+    # Their runs use NCCL (u2pl/utils/dist_helper.py); on the CPU gloo, the CPU's backend. Gloo cannot
+    # all_gather CUDA tensors, which their memory bank's enqueue does.
+    backend = args.backend or ("nccl" if cuda else "gloo")
+    dist.init_process_group(backend, init_method=f"file://{store.name}", rank=0, world_size=1)
 
     import train_semi
     from u2pl.models.model_helper import ModelBuilder
@@ -327,7 +331,9 @@ def main():
         "bank_sizes": [int(q[0].shape[0]) for q in memobank],
         "load_before": load_before,
         "load_after": load_after,
-        "patches": PATCHES[1:] if cuda else PATCHES,
+        "patches": ([p for p in PATCHES[1:] if "gloo" not in p] + [f"torch.distributed: {backend} process group of world size 1"])
+                   if cuda else PATCHES,
+        "backend": backend,
     }, indent=1))
     dist.destroy_process_group()
 
