@@ -9,8 +9,10 @@ using Torch = global::SemiSeg.Torch.Torch;
 
 /// <summary>
 /// A narrow ResNet-18 DeepLabv3+ (U2PL's heads) with the same weights on the CPU and on cuda:0: the
-/// train-mode forward's prediction and representation, the loss and the gradients of the first and the
-/// last layer agree within 5e-3 of their largest value (TF32 convolutions on the GPU; see CudaOpTests).
+/// train-mode forward's prediction, representation and loss agree within 1e-2 of their largest value, the
+/// gradients of the first and the last layer within 2e-2: TF32 convolutions on the GPU (see CudaOpTests)
+/// round each of some 20 layers, forward and backward. A device bug (a missed copy, a wrong kernel) moves
+/// them by far more.
 /// </summary>
 [Trait(CudaFactAttribute.Trait, CudaFactAttribute.Cuda)]
 public class CudaModelTests(ITestOutputHelper log)
@@ -28,11 +30,11 @@ public class CudaModelTests(ITestOutputHelper log)
         var (gpuOut, gpuLoss, gpuGrads) = ForwardBackward(gpu, images.To(Device.CUDA(0)), labels.To(Device.CUDA(0)));
 
         Assert.Equal(DeviceType.CUDA, gpuOut.Prediction.Device.Type);
-        CudaCompare.Close("prediction", cpuOut.Prediction, gpuOut.Prediction, 5e-3, log);
-        CudaCompare.Close("representation", cpuOut.Representation!, gpuOut.Representation!, 5e-3, log);
-        CudaCompare.Close("loss", cpuLoss.Item(), gpuLoss.Item(), 5e-3, log);
-        CudaCompare.Close("gradient of the first conv", cpuGrads[0], gpuGrads[0], 5e-3, log);
-        CudaCompare.Close("gradient of the classifier", cpuGrads[^1], gpuGrads[^1], 5e-3, log);
+        CudaCompare.Close("prediction", cpuOut.Prediction, gpuOut.Prediction, 1e-2, log);
+        CudaCompare.Close("representation", cpuOut.Representation!, gpuOut.Representation!, 1e-2, log);
+        CudaCompare.Close("loss", cpuLoss.Item(), gpuLoss.Item(), 1e-2, log);
+        CudaCompare.Close("gradient of the first conv", cpuGrads[0], gpuGrads[0], 2e-2, log);
+        CudaCompare.Close("gradient of the classifier", cpuGrads[^1], gpuGrads[^1], 2e-2, log);
     }
 
     private static (SemiSeg.Models.SegmentationOutput Output, Tensor Loss, Tensor[] Grads) ForwardBackward(TinyU2plStep setup, Tensor images, Tensor labels)

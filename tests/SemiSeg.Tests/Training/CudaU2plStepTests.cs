@@ -9,8 +9,10 @@ namespace SemiSeg.Tests.Training;
 /// memory bank, SGD, EMA) from the same weights and batches on the CPU and on cuda:0. The random draws come
 /// from the method's CPU generator on both, so the steps see the same mixes and samples; what differs is
 /// float rounding (TF32 convolutions on the GPU), which can move a pixel across the entropy or confidence
-/// threshold. Tolerances, relative: supervised and unsupervised 1e-2, contrastive 5e-2 (its anchors and
-/// negatives are chosen by thresholds), the weight checksums after the steps 1e-3.
+/// threshold. Tolerances, relative: supervised and unsupervised 1e-2 (a pixel that moves changes a mean over
+/// thousands), contrastive 0.2 (a pixel that moves across a threshold shifts which anchors and negatives the
+/// same draws pick, and with 8 queries one different sample moves the mean by several percent), the weight
+/// checksums after the steps 1e-3.
 /// </summary>
 [Trait(CudaFactAttribute.Trait, CudaFactAttribute.Cuda)]
 [Collection(SerialTensorCountCollection.Name)]
@@ -28,7 +30,7 @@ public class CudaU2plStepTests(ITestOutputHelper log)
             var actual = gpu.Step();
             CudaCompare.Close($"step {k} sup", expected["sup"], actual["sup"], 1e-2, log);
             CudaCompare.Close($"step {k} unsup", expected["unsup"], actual["unsup"], 1e-2, log);
-            CudaCompare.Close($"step {k} contrastive", expected["contrastive"], actual["contrastive"], 5e-2, log);
+            CudaCompare.Close($"step {k} contrastive", expected["contrastive"], actual["contrastive"], 0.2, log);
         }
         Assert.True(cpu.Method.MemoryBank!.Count(0) > 0, "the memory bank was not used");
         var (cpuWeights, gpuWeights) = (cpu.WeightSums(), gpu.WeightSums());
