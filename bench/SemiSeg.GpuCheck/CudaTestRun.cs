@@ -11,7 +11,7 @@ namespace SemiSeg.GpuCheck;
 /// prints a Markdown table: each test's outcome, seconds, skip reason or failure, then what it logged (the
 /// measured CPU-CUDA differences). Their tests are plain [Fact]s (CudaFact) whose class takes at most an
 /// ITestOutputHelper, which is all this runner supports (the package has no xunit runner: the registry lacks
-/// xunit.runner.utility, and the device has no dotnet test). Exit code 1 when a test failed or none was found.
+/// xunit.runner.utility, and the device has no dotnet test). Exit code 1 when a test failed or none passed.
 /// </summary>
 internal static class CudaTestRun
 {
@@ -52,7 +52,8 @@ internal static class CudaTestRun
         Console.WriteLine("|---|---|---|---|");
         foreach (var row in rows) Console.WriteLine(row);
         Console.Write(logs);
-        return failed > 0 || passed + skipped == 0 ? 1 : 0;
+        // On the GPU machine a skipped CUDA test is a failed check: CUDA was not usable there.
+        return failed > 0 || passed == 0 ? 1 : 0;
     }
 
     // xunit's TraitAttribute keeps its name and value only as constructor arguments.
