@@ -24,8 +24,15 @@ What had to change for a single CPU process, all from outside their code (see PA
     DistributedDataParallel as in their main() (--no-ddp leaves them bare).
 Timing hooks (forward hooks, wrappers of their functions) record where the time goes; they add a
 few perf_counter calls per step. Prints one JSON object on stdout.
+
+On a GPU (--device cuda; bench/gpu-check.sh) .cuda() is left as it is, cuDNN benchmark mode is on as
+their main() sets it, their memory bank stays on the CPU as theirs does, and each step's end waits for
+the GPU (torch.cuda.synchronize) before its time is taken; the phase breakdown then only says where the
+host waited. --amp bf16 runs their train() under torch.autocast(bfloat16): their code has no mixed
+precision, so that row is their step under PyTorch's autocast, our addition.
 """
 import argparse
+import contextlib
 import copy
 import json
 import logging
@@ -76,6 +83,9 @@ def parse_args():
     p.add_argument("--encoder", default="u2pl.models.resnet.resnet50")
     p.add_argument("--no-ddp", action="store_true", help="do not wrap the models in DistributedDataParallel")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    p.add_argument("--amp", choices=["none", "bf16"], default="none", help="run train() under torch.autocast (cuda only)")
+    p.add_argument("--backend", choices=["gloo", "nccl"], help="torch.distributed backend (default: nccl on cuda, gloo on cpu)")
     return p.parse_args()
 
 
@@ -166,8 +176,15 @@ def main():
     import torch.nn as nn
     import yaml
 
-    torch.Tensor.cuda = lambda self, *a, **k: self
-    nn.Module.cuda = lambda self, *a, **k: self
+    cuda = args.device == "cuda"
+    if not cuda:
+        torch.Tensor.cuda = lambda self, *a, **k: self
+        nn.Module.cuda = lambda self, *a, **k: self
+    else:
+        torch.backends.cudnn.enabled = True
+        torch.backends.cudnn.benchmark = True  # train_semi.py main()
+    if args.amp != "none" and not cuda:
+        raise SystemExit("--amp needs --device cuda")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
@@ -175,7 +192,10 @@ def main():
     store = tempfile.NamedTemporaryFile(prefix="u2pl-gloo-", delete=False)
     store.close()
     os.remove(store.name)
-    dist.init_process_group("gloo", init_method=f"file://{store.name}", rank=0, world_size=1)
+    # Their runs use NCCL (u2pl/utils/dist_helper.py); on the CPU gloo, the CPU's backend. Gloo cannot
+    # all_gather CUDA tensors, which their memory bank's enqueue does.
+    backend = args.backend or ("nccl" if cuda else "gloo")
+    dist.init_process_group(backend, init_method=f"file://{store.name}", rank=0, world_size=1)
 
     import train_semi
     from u2pl.models.model_helper import ModelBuilder
@@ -199,6 +219,8 @@ def main():
     optimizer = get_optimizer(params_list, cfg_optim)
     teacher = ModelBuilder(copy.deepcopy(cfg["net"]))
     teacher.load_state_dict(model.state_dict())
+    if cuda:  # as their main(): model.cuda(), model_teacher.cuda()
+        model, teacher = model.cuda(), teacher.cuda()
     student_net, teacher_net = model, teacher
     if not args.no_ddp:
         model = nn.parallel.DistributedDataParallel(model, find_unused_parameters=False)
@@ -243,14 +265,20 @@ def main():
 
     def run(steps, stamps):
         def mark():
+            if cuda:
+                torch.cuda.synchronize()
             timer.set_base("train() body")
             stamps.append(time.perf_counter())
         loader_l = RandomLoader(steps, args.batch, args.crop, num_classes, generator, timer, on_next=mark)
         loader_u = RandomLoader(steps, args.batch, args.crop, num_classes, generator, timer)
         optimizer_start = get_optimizer(params_list, cfg_optim)
         scheduler = get_scheduler(cfg["trainer"], steps, optimizer_start, start_epoch=epoch)
-        train_semi.train(model, teacher, optimizer, scheduler, sup_loss_fn, loader_l, loader_u, epoch, tb, logger,
-                         memobank, queue_ptrlis, queue_size)
+        autocast = torch.autocast("cuda", dtype=torch.bfloat16) if args.amp == "bf16" else contextlib.nullcontext()
+        with autocast:
+            train_semi.train(model, teacher, optimizer, scheduler, sup_loss_fn, loader_l, loader_u, epoch, tb, logger,
+                             memobank, queue_ptrlis, queue_size)
+        if cuda:
+            torch.cuda.synchronize()
         stamps.append(time.perf_counter())
 
     load_before = os.getloadavg()
@@ -264,6 +292,9 @@ def main():
     breakdown = {k: v / args.steps for k, v in sorted(timer.seconds.items(), key=lambda kv: -kv[1])}
     print(json.dumps({
         "torch": torch.__version__,
+        "device": torch.cuda.get_device_name(0) if cuda else "cpu",
+        "amp": args.amp,
+        "max_memory_allocated_gib": torch.cuda.max_memory_allocated() / 2**30 if cuda else None,
         "threads": torch.get_num_threads(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset"),
         "ddp": not args.no_ddp,
@@ -281,7 +312,9 @@ def main():
         "bank_sizes": [int(q[0].shape[0]) for q in memobank],
         "load_before": load_before,
         "load_after": load_after,
-        "patches": PATCHES,
+        "patches": ([p for p in PATCHES[1:] if "gloo" not in p] + [f"torch.distributed: {backend} process group of world size 1"])
+                   if cuda else PATCHES,
+        "backend": backend,
     }, indent=1))
     dist.destroy_process_group()
 

@@ -5,7 +5,7 @@ SEMISEG_ROOT=${SEMISEG_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 SEMISEG_PACKAGES=(
   libtorch-dev            # the engine (CPU build of PyTorch's C++ library)
   libopenblas0-openmp     # fast BLAS for libtorch; the reference BLAS is ~15x slower
-  cmake g++               # builds the native layer
+  cmake g++ make          # builds the native layer (make: a minimal Debian 13 has none)
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev  # image files
   dataset-fashion-mnist   # garments for the FashionScenes benchmark
 )
@@ -41,8 +41,10 @@ semiseg_build_native() {
   local n=$SEMISEG_ROOT/native
   if semiseg_newer_than "$SEMISEG_NATIVE_LIB" "$n/src" "$n/include" "$n/CMakeLists.txt"; then
     semiseg_log "building the native layer (native/build)"
-    [ -f "$n/build/CMakeCache.txt" ] || cmake -S "$n" -B "$n/build" -DCMAKE_BUILD_TYPE=Release >&2
-    cmake --build "$n/build" -j"$(nproc)" >&2
+    # A failed step stops here: callers run this inside `&&`, where set -e does not apply, and touching
+    # the library after a failed build would leave an empty one that looks up to date.
+    [ -f "$n/build/Makefile" ] || cmake -S "$n" -B "$n/build" -DCMAKE_BUILD_TYPE=Release >&2 || return 1
+    cmake --build "$n/build" -j"$(nproc)" >&2 || return 1
     touch "$SEMISEG_NATIVE_LIB"
   fi
 }
@@ -52,7 +54,7 @@ semiseg_build_dotnet() {
   if semiseg_newer_than "$SEMISEG_CLI_DLL" "$SEMISEG_ROOT/src" "$SEMISEG_NATIVE_LIB" \
        \( -name '*.cs' -o -name '*.csproj' -o -name '*.so' -o -name '*.yaml' \); then
     semiseg_log "building the C# solution"
-    dotnet build "$SEMISEG_ROOT/src/SemiSeg.Cli/SemiSeg.Cli.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2
+    dotnet build "$SEMISEG_ROOT/src/SemiSeg.Cli/SemiSeg.Cli.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || return 1
     touch "$SEMISEG_CLI_DLL"
   fi
 }

@@ -69,10 +69,11 @@ internal static class U2plStepBench
         var batch = (long)config.Data.BatchSize;
         var (ch, cw) = config.Data.TrainAugmentation.Crop ?? throw new ArgumentException($"{configPath}: dataset.train.crop.size is needed");
         var (h, w) = ((long)ch, (long)cw);
+        // Drawn on the CPU (the same numbers on every device), then copied where the step runs, as a loader's batch is.
         (Tensor, Tensor, Tensor) Next() => (
-            T.Randn(new[] { batch, 3, h, w }, generator),
-            T.Randint(0, config.Net.NumClasses, new[] { batch, h, w }, generator),
-            T.Randn(new[] { batch, 3, h, w }, generator));
+            T.Randn(new[] { batch, 3, h, w }, generator).To(config.Device),
+            T.Randint(0, config.Net.NumClasses, new[] { batch, h, w }, generator).To(config.Device),
+            T.Randn(new[] { batch, 3, h, w }, generator).To(config.Device));
         return Measure(session, config, Next, random: true, "random tensors", h, w, options);
     }
 

@@ -82,7 +82,7 @@ internal sealed class U2plStepSession : IDisposable
         for (var c = 0; c < bank.NumClasses; c++)
         {
             using var scope = T.NewDisposeScope();
-            bank.Enqueue(c, T.Randn(new[] { bank.Capacity(c), bank.FeatureDim }, generator));
+            bank.Enqueue(c, T.Randn(new[] { bank.Capacity(c), bank.FeatureDim }, generator));   // Enqueue moves them to the bank's device
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed class U2plStepSession : IDisposable
     {
         // Eval mode: a single image through train-mode batch norm (after the ASPP's image pooling) is an error.
         models.Student.Eval();
-        try { return MacCounter.Count(models.Student, 1, 3, height, width); }
+        try { return MacCounter.Count(models.Student, config.Device, 1, 3, height, width); }
         finally { models.Student.Train(); }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SemiSeg.Torch.Interop;
 
@@ -140,29 +141,33 @@ public sealed partial class Tensor : IDisposable
     // ---- values
 
     /// <summary>The value of a one-element tensor. Reading it waits for pending device work.</summary>
-    public double Item()
+    public double Item([CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "")
     {
+        if (HostReads.Active) HostReads.Add(Device, nameof(Item), callerFile, callerMember);
         TorchException.Check(NativeMethods.ss_tensor_item(Handle, out var value));
         return value;
     }
 
-    public long ItemInt()
+    public long ItemInt([CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "")
     {
+        if (HostReads.Active) HostReads.Add(Device, nameof(ItemInt), callerFile, callerMember);
         TorchException.Check(NativeMethods.ss_tensor_item_int(Handle, out var value));
         return value;
     }
 
     /// <summary>Copies the elements (row-major) into a new array; T must match the dtype.</summary>
-    public T[] ToArray<T>() where T : unmanaged
+    public T[] ToArray<T>([CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "") where T : unmanaged
     {
         var data = new T[NumEl];
-        CopyTo<T>(data);
+        CopyTo<T>(data, callerFile, callerMember);
         return data;
     }
 
-    public unsafe void CopyTo<T>(Span<T> destination) where T : unmanaged
+    public unsafe void CopyTo<T>(Span<T> destination, [CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "")
+        where T : unmanaged
     {
         CheckElementType<T>();
+        if (HostReads.Active) HostReads.Add(Device, nameof(CopyTo), callerFile, callerMember);
         fixed (T* p = destination)
             TorchException.Check(NativeMethods.ss_tensor_copy_data(Handle, p, (long)destination.Length * sizeof(T)));
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SemiSeg.Torch;
 
 /// <summary>Views, reshaping, type and device conversion.</summary>
@@ -25,8 +27,16 @@ public sealed partial class Tensor
     public Tensor Detach() => Aten.Detach.Call(this);
 
     public Tensor To(ScalarType dtype) => Aten.ToDtype.Call(this, dtype);
-    public Tensor To(Device device) => Aten.ToDevice.Call(this, device, Dtype);
-    public Tensor To(Device device, ScalarType dtype) => Aten.ToDevice.Call(this, device, dtype);
+    public Tensor To(Device device, [CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "") =>
+        To(device, Dtype, callerFile, callerMember);
+
+    public Tensor To(Device device, ScalarType dtype, [CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "")
+    {
+        // A device tensor moved to the CPU is a copy to the host, as a value read is.
+        if (HostReads.Active && device.Type == DeviceType.CPU && Device.Type != DeviceType.CPU)
+            HostReads.Add(Device, "To(cpu)", callerFile, callerMember);
+        return Aten.ToDevice.Call(this, device, dtype);
+    }
     public Tensor Float() => To(ScalarType.Float32);
     public Tensor Long() => To(ScalarType.Int64);
     public Tensor Bool() => To(ScalarType.Bool);

@@ -19,7 +19,9 @@ public static class UnsupervisedMix
             throw new ArgumentException($"expected image (B,C,H,W) with label and confidence (B,H,W); got {image}, {pseudoLabel}, {confidence}");
         long batch = shape[0], height = shape[2], width = shape[3];
         using var scope = Torch.Torch.NewDisposeScope();
-        var keep = mode == MixMode.ClassMix ? ClassMask(pseudoLabel, generator) : BoxKeepMask(batch, height, width, generator);
+        // The draws come from the CPU generator (the official order); the masks then go where the batch is.
+        var keep = (mode == MixMode.ClassMix ? ClassMask(pseudoLabel, generator) : BoxKeepMask(batch, height, width, generator))
+            .To(image.Device);
         var keepBool = keep.Gt(0.5);
         Tensor mixedImage, mixedLabel, mixedConfidence;
         if (mode == MixMode.CutOut)
@@ -30,7 +32,7 @@ public static class UnsupervisedMix
         }
         else
         {
-            var next = Torch.Torch.Cat(new[] { Torch.Torch.Arange(1, batch), Torch.Torch.Zeros(new long[] { 1 }, ScalarType.Int64) });
+            var next = Torch.Torch.Cat(new[] { Torch.Torch.Arange(1, batch, device: image.Device), Torch.Torch.Zeros(new long[] { 1 }, ScalarType.Int64, image.Device) });
             var keep4 = keep.Unsqueeze(1);
             mixedImage = image * keep4 + image.IndexSelect(0, next) * (1.0 - keep4);
             mixedLabel = Torch.Torch.Where(keepBool, pseudoLabel, pseudoLabel.IndexSelect(0, next));
@@ -75,11 +77,11 @@ public static class UnsupervisedMix
         var shape = labels.Shape;
         long batch = shape[0];
         var flat = labels.Reshape(batch, -1);
-        var present = Torch.Torch.Zeros(new[] { batch, 256L }).Scatter(1, flat, 1.0);
+        var present = Torch.Torch.Zeros(new[] { batch, 256L }, device: labels.Device).Scatter(1, flat, 1.0);
         var count = present.Sum(1, keepDim: true);
         // Random keys for present values, 2 (above any key) for absent ones; a value is chosen when
         // its key ranks among the first floor(n/2) of its sample.
-        var keys = Torch.Torch.Where(present.Gt(0), Torch.Torch.Rand(new[] { batch, 256L }, generator), 2.0);
+        var keys = Torch.Torch.Where(present.Gt(0), Torch.Torch.Rand(new[] { batch, 256L }, generator).To(labels.Device), 2.0);
         var rank = keys.Argsort(1).Argsort(1);
         var chosen = rank.Lt((count / 2).Floor()).Float();
         return scope.MoveToOuter(chosen.Gather(1, flat).Reshape(shape));

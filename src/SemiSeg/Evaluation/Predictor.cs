@@ -78,7 +78,7 @@ public sealed class Predictor
             {
                 var window = padded.Narrow(2, top, windowHeight).Narrow(3, left, windowWidth);
                 sum.Narrow(2, top, windowHeight).Narrow(3, left, windowWidth).AddInPlace(Softmax(window));
-                count.Narrow(2, top, windowHeight).Narrow(3, left, windowWidth).AddInPlace(Torch.Torch.Ones(new[] { 1L, 1, windowHeight, windowWidth }));
+                count.Narrow(2, top, windowHeight).Narrow(3, left, windowWidth).AddInPlace(Torch.Torch.Ones(new[] { 1L, 1, windowHeight, windowWidth }, device: input.Device));
             }
         return (sum / count).Narrow(2, 0, height).Narrow(3, 0, width);
     }

@@ -117,7 +117,7 @@ public sealed class ImasMethod : ISegmentationMethod
     {
         var output = models.Student.Forward(input.LabeledImages);
         var supervised = SupervisedStep.Loss(criterion, output, input.Labels, input.Labels.Size(0));
-        var zero = Torch.Torch.Zeros(Array.Empty<long>());
+        var zero = Torch.Torch.Zeros(Array.Empty<long>(), device: input.Labels.Device);
         return new StepLosses(supervised, new[] { ("sup", supervised), ("unsup", zero), ("score", zero) });
     }
 

@@ -42,7 +42,7 @@ public sealed class MeanTeacherMethod : ISegmentationMethod
         {
             var warm = SupervisedStep.Loss(criterion, models.Student.Forward(input.LabeledImages), input.Labels, input.Labels.Size(0));
             TeacherSchedule.FollowBatchStatistics(teacher, input.LabeledImages);
-            return new StepLosses(warm, new[] { ("sup", warm), ("unsup", Torch.Torch.Zeros(Array.Empty<long>())) });
+            return new StepLosses(warm, new[] { ("sup", warm), ("unsup", Torch.Torch.Zeros(Array.Empty<long>(), device: input.Labels.Device)) });
         }
         schedule.BeforeSemiStep(input.Epoch, models);
         var unlabeled = input.UnlabeledImages ?? throw new ArgumentException($"{Name} needs unlabelled images");

@@ -80,7 +80,7 @@ public sealed class U2plMethod : ISegmentationMethod
     public StepLosses Step(StepInput input, TrainingModels models)
     {
         var teacher = models.RequireTeacher();
-        var zero = Torch.Torch.Zeros(Array.Empty<long>());
+        var zero = Torch.Torch.Zeros(Array.Empty<long>(), device: input.Labels.Device);
         var labeledCount = input.Labels.Size(0);
         if (schedule.IsWarm(input.Epoch))
         {
@@ -160,7 +160,7 @@ public sealed class U2plMethod : ISegmentationMethod
         }
         var unsup = chunks.Count == 1 ? unsupTerms[0] : Torch.Torch.Stack(unsupTerms).Mean();
 
-        var contra = Torch.Torch.Zeros(Array.Empty<long>());
+        var contra = Torch.Torch.Zeros(Array.Empty<long>(), device: labels.Device);
         if (useContrastive)
         {
             using (timer?.Measure(U2plPhases.ContrastiveLoss))

@@ -37,12 +37,16 @@ public sealed class MacCounter : IDisposable
     public void Dispose() => watch.Dispose();
 
     /// <summary>Multiply-adds of one forward of <paramref name="network"/> on a zero input of the given shape (no gradients, eval mode kept as is).</summary>
-    public static long Count<TOutput>(Module<Tensor, TOutput> network, params long[] inputShape) where TOutput : IDisposable
+    public static long Count<TOutput>(Module<Tensor, TOutput> network, params long[] inputShape) where TOutput : IDisposable =>
+        Count(network, Device.CPU, inputShape);
+
+    /// <summary>As <see cref="Count{TOutput}(Module{Tensor, TOutput}, long[])"/>, with the input on <paramref name="device"/> (where the network is).</summary>
+    public static long Count<TOutput>(Module<Tensor, TOutput> network, Device device, params long[] inputShape) where TOutput : IDisposable
     {
         using var scope = Torch.Torch.NewDisposeScope();
         using var noGrad = Torch.Torch.NoGrad();
         using var counter = new MacCounter(network);
-        using (network.Forward(Torch.Torch.Zeros(inputShape))) { }
+        using (network.Forward(Torch.Torch.Zeros(inputShape, device: device))) { }
         return counter.Total;
     }
 }
