@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace SemiSeg.Training;
 
-/// <summary>summary.json: what a finished (or evaluated) run achieved.</summary>
+/// <summary>
+/// summary.json: what a finished (or evaluated) run achieved. Epochs are 0-based in the files, as
+/// in the official checkpoints and metrics.jsonl's "epoch"; people read them 1-based (console,
+/// report), so the file also carries best_epoch_number, the best epoch as the console names it.
+/// </summary>
 public sealed record RunSummary(
     [property: JsonPropertyName("method")] string Method,
     [property: JsonPropertyName("best_miou"), JsonConverter(typeof(NaNAsNullConverter))] double BestMeanIoU,
@@ -14,4 +18,9 @@ public sealed record RunSummary(
     [property: JsonPropertyName("labeled")] int Labeled,
     [property: JsonPropertyName("unlabeled")] int Unlabeled,
     [property: JsonPropertyName("epochs")] int Epochs,
-    [property: JsonPropertyName("seed")] ulong Seed);
+    [property: JsonPropertyName("seed")] ulong Seed)
+{
+    /// <summary>The best epoch 1-based (epoch 1 is the first), as people read it; null before any evaluation.</summary>
+    [JsonPropertyName("best_epoch_number")]
+    public int? BestEpochNumber => BestEpoch >= 0 ? BestEpoch + 1 : null;
+}
