@@ -1,6 +1,6 @@
 // Appended to a copy of a `semiseg report` page by tools/check-report-chromium.sh: once the page has
-// loaded, writes one line per <img> into <pre id="semiseg-check">: loaded, laid out with a non-zero
-// size, and at least two colours when drawn onto a canvas (a blank or broken figure has one).
+// loaded, writes one line per image into a new pre element (id semiseg-check): loaded, laid out with
+// a non-zero size, and at least two colours when drawn onto a canvas (a blank or broken figure has one).
 addEventListener("load", () => {
   const lines = [...document.images].map((img, i) => {
     const name = img.id || img.alt || "img" + i;

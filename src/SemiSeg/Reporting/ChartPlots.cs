@@ -75,6 +75,8 @@ internal static class ChartPlots
         {
             plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            // ScottPlot sizes the axis for upright labels; slanted ones need about 0.7 of their length below the plot.
+            plot.Axes.Bottom.MinimumSize = 24 + 0.7f * 7 * categories.Max(c => c.Length);
         }
         plot.Axes.SetLimitsX(-1, categories.Count * slot - 1);
         plot.Axes.Margins(bottom: 0);
