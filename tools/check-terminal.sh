@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 18 item 6: the training display in an 80-column terminal and in a redirected log.
 #   tools/check-terminal.sh [SemiSeg.Cli.dll]    (default: this checkout's Release build)
-# Trains U2PL on FashionScenes for 16 steps (configs/fashion/u2pl.yaml, data/fashion-scenes built by
+# Trains U2PL on FashionScenes for 6 steps (configs/fashion/u2pl.yaml, data/fashion-scenes built by
 # `./semiseg data fashion-scenes`) twice: inside a detached tmux session of 80 x 24, capturing the
 # pane, and with stdout redirected to a file. Checks that at 80 columns the bar, the percentage
 # and the ETA share one line and no line holds a wrapped piece of the ETA, that the log has no ANSI
@@ -15,10 +15,10 @@ command -v tmux >/dev/null || { echo "tmux is not installed (apt-get install tmu
 [ -f "$root/data/fashion-scenes/backbone.pth" ] || { echo "$root/data/fashion-scenes: not built (./semiseg data fashion-scenes; ./semiseg data fashion-backbone)"; exit 2; }
 work=$(mktemp -d)
 trap 'tmux kill-session -t semiseg-check-$$ 2>/dev/null; rm -rf "$work"' EXIT
-# 2 epochs of 8 steps, evaluated on 16 validation scenes: the display, not the model, is under test.
+# One epoch of 6 steps of 2 images, evaluated on 16 validation scenes: the display, not the model, is under test.
 head -n 16 "$root/data/fashion-scenes/splits/val.txt" > "$work/val16.txt"
-train=(dotnet "$dll" train --config "$root/configs/fashion/u2pl.yaml" --set trainer.epochs=2 --set trainer.max_steps_per_epoch=8
-       --set trainer.sup_only_epoch=1 --set dataset.val.data_list="$work/val16.txt" --threads 2)
+train=(dotnet "$dll" train --config "$root/configs/fashion/u2pl.yaml" --set trainer.epochs=1 --set trainer.max_steps_per_epoch=6
+       --set dataset.batch_size=2 --set dataset.val.data_list="$work/val16.txt" --threads 2)
 failed=0
 check() { if eval "$2"; then echo "ok:   $1"; else echo "FAIL: $1"; failed=1; fi; }
 
