@@ -28,12 +28,12 @@ tmux new-session -d -s "semiseg-check-$$" -x 80 -y 24 \
 for _ in $(seq 3000); do [ -f "$work/live.rc" ] && break; sleep 1; done
 tmux capture-pane -p -t "semiseg-check-$$" -S -200 > "$work/pane.txt"
 echo "--- the tmux pane at 80 columns (last 24 lines) ---"; tail -n 24 "$work/pane.txt"; echo "---"
-task=$(grep '%' "$work/pane.txt" | grep -v 'mIoU' | tail -n 1)
+task=$(grep '━' "$work/pane.txt" | tail -n 1)
 check "run finished" "grep -q EXIT=0 '$work/live.rc'"
 check "the last progress line has the bar, a percentage and an ETA (hh:mm:ss)" \
   "printf '%s' \"\$task\" | grep -Eq '━.*[0-9]+% +([0-9]{2}|\*\*):([0-9]{2}|\*\*):([0-9]{2}|\*\*) *$'"
 check "no line is a wrapped piece of the ETA" "! grep -Eq '^ *[0-9:*]{1,2} *$' '$work/pane.txt'"
-check "no line is longer than 80 columns" "[ \$(awk '{ print length(\$0) }' '$work/pane.txt' | sort -n | tail -n 1) -le 80 ]"
+check "no line is longer than 80 columns" "[ \$(LC_ALL=C.UTF-8 wc -L < '$work/pane.txt') -le 80 ]"
 
 # 2. Redirected: plain lines, no escape codes, the best epoch 1-based in the table.
 (cd "$root" && "${train[@]}" --out "$work/log" > "$work/log.txt" 2>&1)
