@@ -72,7 +72,8 @@ public sealed class TerminalTests
             return 0;
         });
         var text = output.ToString();
-        Assert.DoesNotContain("\x1b", text);
+        var escape = text.IndexOf('\x1b');
+        Assert.True(escape < 0, $"an escape code at {escape}: '{text.Substring(Math.Max(0, escape - 40), Math.Min(80, text.Length - Math.Max(0, escape - 40))).Replace("\x1b", "<ESC>")}'");
         Assert.Contains("(epoch 7)", text);                     // best_epoch 6 in the file is the 7th epoch
         Assert.Contains("from epoch 1;", text);                 // a new run starts at the first epoch
         Assert.Contains("epoch 3/80 step 1/366 | sup 0.432 unsup 0.123 contrastive 0.568 total 1.123", text);   // whole, not cut
