@@ -8,6 +8,7 @@ SEMISEG_PACKAGES=(
   cmake g++ make          # builds the native layer (make: a minimal Debian 13 has none)
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev  # image files
   dataset-fashion-mnist   # garments for the FashionScenes benchmark
+  fonts-dejavu-core       # the report's chart text (ScottPlot/SkiaSharp find no font without one)
 )
 SEMISEG_CLI_DLL="$SEMISEG_ROOT/src/SemiSeg.Cli/bin/Release/net10.0/SemiSeg.Cli.dll"
 SEMISEG_NATIVE_LIB="$SEMISEG_ROOT/native/build/libsemiseg_native.so"

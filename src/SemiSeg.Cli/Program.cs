@@ -1,3 +1,4 @@
 using SemiSeg.Cli.Commands;
 
+Terminal.UseForProcess();
 return SemiSegCommand.Create().Parse(args).Invoke();

@@ -5,23 +5,44 @@ using Spectre.Console;
 namespace SemiSeg.Cli.Commands;
 
 /// <summary>
-/// Shows a run's progress: a live bar with epoch, step, ETA, each loss term, learning rate and
-/// data wait on a terminal; one plain line every few steps when the output goes to a file.
+/// Shows a run's progress: on a terminal a live line with epoch, step, the loss terms, learning
+/// rate and data wait, then the bar, percentage and ETA; one plain line every few steps when the
+/// output goes to a file. Epochs are 1-based, as everywhere a person reads them.
 /// </summary>
 internal sealed class ConsoleTrainingObserver : ITrainingObserver
 {
-    private readonly bool plain = Console.IsOutputRedirected;
+    /// <summary>The bar's width in columns.</summary>
+    internal const int BarWidth = 20;
+
+    /// <summary>
+    /// Columns taken by everything but the description: the bar, "100%", the ETA "00:00:00" and
+    /// the gaps between the four columns, plus one spare so the line never touches the last column.
+    /// </summary>
+    internal const int FixedWidth = BarWidth + 4 + 8 + 3 + 1;
+
+    private readonly IAnsiConsole console;
+    private readonly bool plain;
     private ProgressTask? task;
     private RunPlan? plan;
 
-    public static T RunWithProgress<T>(Func<ITrainingObserver, T> run)
+    private ConsoleTrainingObserver(IAnsiConsole console, bool plain)
     {
-        var observer = new ConsoleTrainingObserver();
-        if (observer.plain) return run(observer);
+        this.console = console;
+        this.plain = plain;
+    }
+
+    public static T RunWithProgress<T>(Func<ITrainingObserver, T> run) => RunWithProgress(AnsiConsole.Console, Console.IsOutputRedirected, run);
+
+    /// <param name="plain">Output goes to a file: plain lines instead of a live display.</param>
+    internal static T RunWithProgress<T>(IAnsiConsole console, bool plain, Func<ITrainingObserver, T> run)
+    {
+        var observer = new ConsoleTrainingObserver(console, plain);
+        if (plain) return run(observer);
         T result = default!;
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = BarWidth },
+                     new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 observer.task = context.AddTask("starting", maxValue: 1);
@@ -34,7 +55,7 @@ internal sealed class ConsoleTrainingObserver : ITrainingObserver
     {
         plan = p;
         var line = $"{p.Method}: {p.Labeled} labelled, {p.Unlabeled} unlabelled, {p.Validation} val images; " +
-                   $"{p.Epochs} epochs x {p.StepsPerEpoch} steps from epoch {p.StartEpoch}; {p.Parameters / 1e6:F2} M parameters; " +
+                   $"{p.Epochs} epochs x {p.StepsPerEpoch} steps from epoch {p.StartEpoch + 1}; {p.Parameters / 1e6:F2} M parameters; " +
                    $"{p.Threads} threads -> {p.RunDirectory}";
         Write(line);
         if (task is not null) task.MaxValue = Math.Max(1, (double)(p.Epochs - p.StartEpoch) * p.StepsPerEpoch);
@@ -47,14 +68,15 @@ internal sealed class ConsoleTrainingObserver : ITrainingObserver
             $"epoch {r.Epoch + 1}/{plan?.Epochs} step {r.StepInEpoch + 1}/{r.StepsPerEpoch} | {losses} | lr {r.LearningRate:G3} | {r.StepSeconds:F2}s/step wait {r.DataWaitSeconds:F2}s");
         if (task is not null)
         {
-            task.Description = Markup.Escape(text);
+            // The description gives way to the bar, percentage and ETA: cut, it never pushes them off the line.
+            task.Description = Markup.Escape(Fit(text, console.Profile.Width - FixedWidth));
             task.Increment(1);
         }
         else if (r.StepInEpoch % 20 == 0 || r.StepInEpoch == r.StepsPerEpoch - 1)
         {
             var done = r.Iteration + 1 - (long)(plan?.StartEpoch ?? 0) * r.StepsPerEpoch;
             var eta = r.ElapsedSeconds / Math.Max(1, done) * (r.TotalIterations - r.Iteration - 1);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{text} | eta {TimeSpan.FromSeconds(eta):hh\\:mm\\:ss}"));
+            Write(string.Create(CultureInfo.InvariantCulture, $"{text} | eta {TimeSpan.FromSeconds(eta):hh\\:mm\\:ss}"));
         }
     }
 
@@ -64,9 +86,17 @@ internal sealed class ConsoleTrainingObserver : ITrainingObserver
 
     public void OnMessage(string message) => Write(message);
 
+    /// <summary>Text cut to at most <paramref name="width"/> columns (at least 10), the cut marked with "…".</summary>
+    internal static string Fit(string text, int width)
+    {
+        width = Math.Max(10, width);
+        return text.Length <= width ? text : text[..(width - 1)] + "…";
+    }
+
     private void Write(string line)
     {
-        if (plain) Console.WriteLine(line);
-        else AnsiConsole.MarkupLine(Markup.Escape(line));
+        // Plain lines go out whole: a log file has no width to wrap at.
+        if (plain) console.Profile.Out.Writer.WriteLine(line);
+        else console.MarkupLine(Markup.Escape(line));
     }
 }

@@ -7,7 +7,10 @@ namespace SemiSeg.Cli.Commands;
 /// <summary>Prints a run's IoU per class and mIoU as a table.</summary>
 internal static class ResultTable
 {
-    public static void Print(RunSummary summary)
+    /// <summary>A training run's table; the best epoch 1-based, as everywhere a person reads it.</summary>
+    public static void Print(RunSummary summary) => Print(summary, AnsiConsole.Console);
+
+    public static void Print(RunSummary summary, IAnsiConsole console)
     {
         var table = new Table().Title($"{summary.Method}: {summary.Labeled} labelled / {summary.Unlabeled} unlabelled");
         table.AddColumn("class");
@@ -15,9 +18,9 @@ internal static class ResultTable
         for (var c = 0; c < summary.ClassNames.Length; c++)
             table.AddRow(Markup.Escape(summary.ClassNames[c]), Format(summary.PerClassIoU.ElementAtOrDefault(c)));
         table.AddRow("[bold]mIoU (final)[/]", $"[bold]{Format(summary.FinalMeanIoU)}[/]");
-        table.AddRow("mIoU (best)", $"{Format(summary.BestMeanIoU)} (epoch {summary.BestEpoch + 1})");
+        table.AddRow("mIoU (best)", Format(summary.BestMeanIoU) + (summary.BestEpochNumber is { } best ? $" (epoch {best})" : ""));
         table.AddRow("train time", string.Create(CultureInfo.InvariantCulture, $"{summary.TrainSeconds / 60:F1} min"));
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 
     /// <summary>An evaluation of a checkpoint: only what eval knows (no training time, epochs run or unlabelled count).</summary>

@@ -5,8 +5,10 @@ using System.Text;
 namespace SemiSeg.Reporting;
 
 /// <summary>
-/// The report as one self-contained HTML page: charts inline as SVG, pictures as data: URIs,
-/// no scripts and no external files needed (the figure files beside it are for linking).
+/// The report as one self-contained HTML page: charts and pictures as data: URIs, no scripts and
+/// no external files needed (the figure files beside it are for linking). Charts go in as SVG
+/// images rather than inline &lt;svg&gt; elements: ScottPlot numbers its clip paths from 1 in every
+/// chart, and inline those ids would collide, each chart clipped by the first one's rectangle.
 /// </summary>
 internal sealed class HtmlPage
 {
@@ -16,6 +18,7 @@ internal sealed class HtmlPage
         th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; vertical-align: top; }
         th { background: #f3f3f3; } td.text, th.text { text-align: left; }
         figure { margin: 0.5em 0 1.5em; } figcaption { color: #555; font-size: 0.9em; }
+        img.chart { max-width: 100%; display: block; }
         img.scene { width: 128px; image-rendering: pixelated; display: block; }
         .scenes td { text-align: center; font-size: 0.85em; } .swatch { display: inline-block; width: 1em; height: 1em; vertical-align: middle; }
         .links { font-size: 0.85em; } pre { background: #f7f7f7; padding: 0.5em; overflow-x: auto; font-size: 0.85em; }
@@ -37,16 +40,17 @@ internal sealed class HtmlPage
             var s = runs[i].Summary;
             var evaluated = runs[i].Evaluations.Count > 0 ? runs[i].Evaluations[^1].EvaluatedModel : "";
             body.Append($"<tr><td class=\"text\">{E(runs[i].Name)}</td><td class=\"text\">{E(labels[i])}</td><td>{s.Labeled}</td><td>{s.Unlabeled}</td>")
-                .Append($"<td>{s.Epochs}</td><td>{s.Seed}</td><td>{Percent(s.BestMeanIoU)}</td><td>{s.BestEpoch}</td><td>{Percent(s.FinalMeanIoU)}</td>")
+                .Append($"<td>{s.Epochs}</td><td>{s.Seed}</td><td>{Percent(s.BestMeanIoU)}</td><td>{s.BestEpochNumber?.ToString(CultureInfo.InvariantCulture) ?? "&ndash;"}</td><td>{Percent(s.FinalMeanIoU)}</td>")
                 .Append($"<td>{Duration(s.TrainSeconds)}</td><td class=\"text\">{E(evaluated)}</td></tr>\n");
         }
         body.Append("</table>\n");
     }
 
-    /// <summary>A chart inline as SVG, with links to its files in the figures folder.</summary>
+    /// <summary>A chart as an SVG image, with links to its files in the figures folder.</summary>
     public void Chart(ChartFigure figure, string figuresFolder)
     {
-        body.Append("<figure>\n").Append(figure.Svg)
+        body.Append($"<figure>\n<img class=\"chart\" id=\"{A(figure.Stem)}\" alt=\"{E(figure.Caption)}\" ")
+            .Append($"src=\"data:image/svg+xml;base64,{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(figure.Svg))}\">\n")
             .Append($"<figcaption>{E(figure.Caption)} <span class=\"links\">(<a href=\"{A(figuresFolder)}/{A(figure.Stem)}.svg\">svg</a>, ")
             .Append($"<a href=\"{A(figuresFolder)}/{A(figure.Stem)}.png\">png</a>)</span></figcaption>\n</figure>\n");
     }

@@ -2,7 +2,7 @@ namespace SemiSeg.Reporting;
 
 /// <summary>
 /// Pictures side by side in rows and columns on a white page, with optional column headers and
-/// row labels in the bitmap font: the layout of the paper's Fig. 2 and Fig. 4.
+/// row labels (<see cref="PictureText"/>): the layout of the paper's Fig. 2 and Fig. 4.
 /// </summary>
 public static class ImageGrid
 {
@@ -31,16 +31,17 @@ public static class ImageGrid
                 }
         for (var c = 0; c < columns; c++) widths[c] = Math.Max(widths[c], 16);
         for (var r = 0; r < rows.Count; r++) heights[r] = Math.Max(heights[r], 16);
-        var labelRoom = rowLabels is null ? 0 : rowLabels.Max(BitmapFont.Measure) + gap;
+        var labelRoom = rowLabels is null ? 0 : rowLabels.Max(PictureText.Measure) + gap;
         var top = columnHeaders is null ? gap : HeaderRoom + gap;
         var page = RgbImage.Filled(top + heights.Sum() + gap * rows.Count, gap + labelRoom + widths.Sum() + gap * columns, Rgb.White);
 
+        var labels = new List<(int X, int Y, string Text)>();
         var x = gap + labelRoom;
         for (var c = 0; c < columns; c++)
         {
             var header = c < (columnHeaders?.Count ?? 0) ? columnHeaders![c] : null;
             if (header is not null)
-                BitmapFont.Draw(page, x, HeaderRoom - 6, ChartFrame.Shorten(header, Math.Max(2, widths[c] / BitmapFont.Advance)), Ink);
+                labels.Add((x, HeaderRoom - 6, PictureText.Fit(header, widths[c])));
             var y = top;
             for (var r = 0; r < rows.Count; r++)
             {
@@ -56,10 +57,11 @@ public static class ImageGrid
             var y = top;
             for (var r = 0; r < rows.Count; r++)
             {
-                BitmapFont.Draw(page, gap, y + heights[r] / 2 + 4, rowLabels[r], Ink);
+                labels.Add((gap, y + heights[r] / 2 + 4, rowLabels[r]));
                 y += heights[r] + gap;
             }
         }
+        PictureText.Draw(page, labels, Ink);
         return page;
     }
 

@@ -8,25 +8,27 @@ namespace SemiSeg.Reporting;
 public static class LabelCurve
 {
     /// <summary>Null when no run is named METHOD-SPLIT.</summary>
-    public static LineChart? Chart(IReadOnlyList<ResultsTable.Row> rows)
+    public static IReadOnlyList<ChartSeries>? Series(IReadOnlyList<ResultsTable.Row> rows)
     {
         var cells = ResultsTable.GridCells(rows);
         if (cells.Count == 0) return null;
-        var chart = new LineChart("best mIoU by labelled images (mean over seeds)", "labelled images, log2 (6 = 64, 10 = 1,024)", "best mIoU %");
-        foreach (var method in ResultsTable.GridMethods(cells))
-            chart.Series.Add(new ChartSeries(method, cells.Where(c => c.Key.Method == method)
-                .Select(c => (Math.Log2(c.Value.Labeled), c.Value.MeanMiou)).OrderBy(p => p.Item1).ToList()));
-        return chart;
+        return ResultsTable.GridMethods(cells).Select(method => new ChartSeries(method, cells.Where(c => c.Key.Method == method)
+            .Select(c => (Math.Log2(c.Value.Labeled), c.Value.MeanMiou)).OrderBy(p => p.Item1).ToList())).ToList();
+    }
+
+    /// <summary>Null when no run is named METHOD-SPLIT.</summary>
+    internal static ChartFigure? Chart(IReadOnlyList<ResultsTable.Row> rows, string stem = "label_curve")
+    {
+        if (Series(rows) is not { } series) return null;
+        const string title = "best mIoU by labelled images (mean over seeds)";
+        return ChartFigure.Render(stem, title, ChartPlots.Lines(title, "labelled images, log2 (6 = 64, 10 = 1,024)", "best mIoU %", series));
     }
 
     /// <summary>Writes the chart as <paramref name="pngPath"/> and as SVG beside it (same name, .svg).</summary>
     public static bool Write(IReadOnlyList<ResultsTable.Row> rows, string pngPath)
     {
-        if (Chart(rows) is not { } chart) return false;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(pngPath))!;
-        Directory.CreateDirectory(directory);
-        PngFile.Write(pngPath, chart.ToImage());
-        File.WriteAllText(Path.ChangeExtension(pngPath, ".svg"), chart.ToSvg());
+        if (Chart(rows, Path.GetFileNameWithoutExtension(pngPath)) is not { } chart) return false;
+        chart.WriteFiles(Path.GetDirectoryName(Path.GetFullPath(pngPath))!);
         return true;
     }
 }

@@ -1,3 +1,5 @@
+using SemiSeg.Training;
+
 namespace SemiSeg.Reporting;
 
 /// <summary>
@@ -31,25 +33,52 @@ internal static class ReportCharts
         return figures;
     }
 
+    /// <summary>
+    /// The per-step curves of steps.jsonl (trainer.log_every): each loss term, the learning rate and
+    /// the data wait, one line per run that wrote the file; none when no run did.
+    /// </summary>
+    public static IReadOnlyList<ChartFigure> StepCurves(IReadOnlyList<RunRecord> runs, IReadOnlyList<string> labels)
+    {
+        if (runs.All(r => r.Steps.Count == 0)) return Array.Empty<ChartFigure>();
+        var figures = new List<ChartFigure>();
+        var terms = runs.SelectMany(r => r.Steps).SelectMany(s => s.Losses.Keys).Distinct().ToList();
+        foreach (var term in terms)
+            figures.Add(StepCurve("step_loss_" + VisualsWriter.FileSafe(term), $"Loss '{term}' per step (mean since the previous line)", "loss",
+                                  runs, labels, s => s.Losses.TryGetValue(term, out var v) ? v : double.NaN));
+        figures.Add(StepCurve("step_learning_rate", "Learning rate per step", "learning rate", runs, labels, s => s.LearningRate));
+        figures.Add(StepCurve("step_data_wait", "Data wait per step (seconds waiting for batches / steps)", "seconds per step", runs, labels,
+                              s => s.DataWaitSeconds / Math.Max(1, s.Steps)));
+        return figures;
+    }
+
     public static ChartFigure PerClassIoU(IReadOnlyList<RunRecord> runs, IReadOnlyList<string> labels)
     {
-        var chart = new BarChart("Per-class IoU (summary)", "IoU (%)", runs[0].Summary.ClassNames);
-        for (var i = 0; i < runs.Count; i++)
-            chart.Series.Add(new BarSeries(labels[i], runs[i].Summary.PerClassIoU.Select(v => v * 100).ToList(), SeriesColors.Of(i)));
-        return new ChartFigure("per_class_iou", "Per-class IoU of each run (%); a gap is a class absent from the validation set.",
-                               chart.ToSvg(), chart.ToImage());
+        var classes = runs[0].Summary.ClassNames;
+        var series = runs.Select((r, i) => new BarSeries(labels[i], r.Summary.PerClassIoU.Select(v => v * 100).ToList(), SeriesColors.Of(i))).ToList();
+        var plot = ChartPlots.GroupedBars("Per-class IoU (summary)", "IoU (%)", classes, series);
+        return ChartFigure.Render("per_class_iou", "Per-class IoU of each run (%); a gap is a class absent from the validation set.",
+                                  plot, ChartPlots.GroupedBarsWidth(classes.Length, runs.Count));
+    }
+
+    /// <summary>The label pictures' colours by class, so a reader can name what a prediction shows.</summary>
+    public static ChartFigure ClassColors(IReadOnlyList<string> classNames) =>
+        ChartFigure.Render("class_colors", "Class colours of the ground-truth, prediction and pseudo-label pictures.",
+                           ChartPlots.ClassLegend(classNames), ChartFigure.DefaultWidth, ChartPlots.ClassLegendHeight(classNames.Count));
+
+    private static ChartFigure StepCurve(string stem, string title, string yLabel, IReadOnlyList<RunRecord> runs, IReadOnlyList<string> labels,
+                                         Func<StepRecord, double> value)
+    {
+        var series = runs.Select((r, i) => new ChartSeries(labels[i],
+            r.Steps.Select(s => ((double)s.Step, value(s))).Where(p => !double.IsNaN(p.Item2)).ToList(), SeriesColors.Of(i))).ToList();
+        return ChartFigure.Render(stem, title, ChartPlots.Lines(title, "training step", yLabel, series));
     }
 
     private static ChartFigure Curve(string stem, string title, string yLabel, IReadOnlyList<RunRecord> runs, IReadOnlyList<string> labels,
                                      Func<Training.EvaluationRecord, double> value)
     {
-        var chart = new LineChart(title, "training step", yLabel);
-        for (var i = 0; i < runs.Count; i++)
-        {
-            var points = runs[i].Evaluations.Select(e => ((double)e.Step, value(e))).Where(p => !double.IsNaN(p.Item2)).ToList();
-            // A run without this term (SupOnly has no "unsup") gets no line rather than an empty legend entry.
-            if (points.Count > 0) chart.Series.Add(new ChartSeries(labels[i], points, SeriesColors.Of(i)));
-        }
-        return new ChartFigure(stem, title, chart.ToSvg(), chart.ToImage());
+        // A run without this term (SupOnly has no "unsup") gets no line rather than an empty legend entry.
+        var series = runs.Select((r, i) => new ChartSeries(labels[i],
+            r.Evaluations.Select(e => ((double)e.Step, value(e))).Where(p => !double.IsNaN(p.Item2)).ToList(), SeriesColors.Of(i))).ToList();
+        return ChartFigure.Render(stem, title, ChartPlots.Lines(title, "training step", yLabel, series));
     }
 }

@@ -4,8 +4,9 @@ using SemiSeg.Training;
 namespace SemiSeg.Reporting;
 
 /// <summary>
-/// A finished run read back from its directory: summary.json, metrics.jsonl, config.yaml (if
-/// present) and visuals/visuals.json (if the run wrote pictures). Every problem is reported as a
+/// A run read back from its directory: summary.json, metrics.jsonl, steps.jsonl, config.yaml (if
+/// present) and visuals/visuals.json (if the run wrote pictures); finished or still going
+/// (<see cref="IsFinished"/>, for `semiseg report --follow`). Every problem is reported as a
 /// <see cref="ReportException"/> naming the directory or file, and the line for metrics.jsonl.
 /// </summary>
 public sealed class RunRecord
@@ -22,8 +23,10 @@ public sealed class RunRecord
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private RunRecord(string directory, RunSummary summary, IReadOnlyList<EvaluationRecord> evaluations, string? config, VisualsManifest? visuals)
+    private RunRecord(string directory, RunSummary summary, IReadOnlyList<EvaluationRecord> evaluations, IReadOnlyList<StepRecord> steps,
+                      string? config, VisualsManifest? visuals)
     {
+        Steps = steps;
         Directory = directory;
         Name = Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         Summary = summary;
@@ -38,8 +41,17 @@ public sealed class RunRecord
     public string Name { get; }
     public RunSummary Summary { get; }
     public IReadOnlyList<EvaluationRecord> Evaluations { get; }
+
+    /// <summary>steps.jsonl (trainer.log_every); empty for runs without it.</summary>
+    public IReadOnlyList<StepRecord> Steps { get; }
     public string? ConfigText { get; }
     public VisualsManifest? Visuals { get; }
+
+    /// <summary>
+    /// The trainer has recorded its last epoch and written the run's pictures, which it does after
+    /// the last epoch's summary (a run that is still going has neither).
+    /// </summary>
+    public bool IsFinished => Evaluations.Count > 0 && Evaluations[^1].Epoch >= Summary.Epochs - 1 && Visuals is not null;
 
     /// <summary>The full path of a picture listed in visuals.json.</summary>
     public string VisualPath(string fileName) => Path.Combine(Directory, VisualsWriter.FolderName, fileName);
@@ -51,10 +63,11 @@ public sealed class RunRecord
             throw new ReportException(File.Exists(full) ? $"{full}: is a file, not a run directory" : $"{full}: run directory does not exist");
         var summary = ReadSummary(Path.Combine(full, SummaryFileName));
         var evaluations = ReadMetrics(Path.Combine(full, MetricsFileName));
+        var steps = ReadSteps(Path.Combine(full, StepLog.FileName));
         var configPath = Path.Combine(full, ConfigFileName);
         var config = File.Exists(configPath) ? File.ReadAllText(configPath) : null;
         var visuals = ReadVisuals(full);
-        return new RunRecord(full, summary, evaluations, config, visuals);
+        return new RunRecord(full, summary, evaluations, steps, config, visuals);
     }
 
     private static RunSummary ReadSummary(string path)
@@ -80,6 +93,18 @@ public sealed class RunRecord
             records.Add(Parse<EvaluationRecord>(line, $"{path} line {number}: not a valid evaluation record"));
         }
         return records;
+    }
+
+    private static IReadOnlyList<StepRecord> ReadSteps(string path)
+    {
+        try
+        {
+            return StepLog.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ReportException(e.Message, e);
+        }
     }
 
     private static VisualsManifest? ReadVisuals(string runDirectory)

@@ -29,18 +29,15 @@ public static class RunReport
             files.Add(path);
             return $"{figuresName}/{name}";
         }
-        void SaveChart(ChartFigure figure)
-        {
-            var svg = Path.Combine(figuresDirectory, figure.Stem + ".svg");
-            File.WriteAllText(svg, figure.Svg);
-            files.Add(svg);
-            Save(figure.Stem + ".png", figure.Image);
-        }
+        void SaveChart(ChartFigure figure) => files.AddRange(figure.WriteFiles(figuresDirectory));
 
         var page = new HtmlPage();
         page.Heading("SemiSeg report", 1);
         page.Paragraph(string.Create(CultureInfo.InvariantCulture,
             $"{runs.Count} run(s), report written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. mIoU and IoU in percent; runs are labelled by method."));
+        foreach (var run in runs.Where(r => !r.IsFinished))
+            page.Paragraph(string.Create(CultureInfo.InvariantCulture,
+                $"{run.Name} is still going: {run.Evaluations.Count} of {run.Summary.Epochs} epochs recorded; its numbers are as of its last epoch."));
         page.Heading("Summary");
         page.SummaryTable(runs, labels);
 
@@ -51,11 +48,25 @@ public static class RunReport
             page.Chart(figure, figuresName);
         }
 
+        page.Heading("Per-step curves");
+        var stepCurves = ReportCharts.StepCurves(runs, labels);
+        if (stepCurves.Count == 0) page.Paragraph($"No run wrote {StepLog.FileName} (trainer.log_every).");
+        foreach (var figure in stepCurves)
+        {
+            SaveChart(figure);
+            page.Chart(figure, figuresName);
+        }
+
         page.Heading("Per-class IoU");
         var perClass = ReportCharts.PerClassIoU(runs, labels);
         SaveChart(perClass);
         page.Chart(perClass, figuresName);
         page.PerClassTable(runs, labels);
+
+        page.Heading("Class colours");
+        var classColors = ReportCharts.ClassColors(runs[0].Summary.ClassNames);
+        SaveChart(classColors);
+        page.Chart(classColors, figuresName);
 
         page.Heading("Validation scenes: each run's prediction");
         var rows = SceneFigures.ValidationRows(runs);
@@ -74,7 +85,7 @@ public static class RunReport
             page.Configs(runs);
         }
         AtomicFile.WriteAllText(html, page.Render("SemiSeg report"));
-        return new ReportOutput(html, figuresDirectory, files);
+        return new ReportOutput(html, figuresDirectory, files, runs.Where(r => !r.IsFinished).Select(r => r.Name).ToList());
     }
 
     /// <summary>Per-class charts compare class by class, so every run must name the same classes.</summary>

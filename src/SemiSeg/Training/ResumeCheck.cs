@@ -14,7 +14,7 @@ public static class ResumeCheck
     /// <summary>Keys a resumed run may change: where and how fast it runs, not what it computes.</summary>
     public static readonly IReadOnlySet<string> FreeKeys = new HashSet<string>
     {
-        "threads", "device", "dataset.workers", "dataset.prefetch", "saver.auto_resume", "saver.snapshot_dir",
+        "threads", "device", "dataset.workers", "dataset.prefetch", "saver.auto_resume", "saver.snapshot_dir", "trainer.log_every",
     };
 
     /// <summary>Throws a <see cref="ConfigException"/> naming every changed key when the config differs from the checkpoint's.</summary>

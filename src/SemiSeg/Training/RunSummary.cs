@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace SemiSeg.Training;
 
-/// <summary>summary.json: what a finished (or evaluated) run achieved.</summary>
+/// <summary>
+/// summary.json: what a finished (or evaluated) run achieved. Epochs are 0-based in the files, as
+/// in the official checkpoints and metrics.jsonl's "epoch"; people read them 1-based (console,
+/// report), so the file also carries best_epoch_number, the best epoch as the console names it.
+/// </summary>
 public sealed record RunSummary(
     [property: JsonPropertyName("method")] string Method,
     [property: JsonPropertyName("best_miou"), JsonConverter(typeof(NaNAsNullConverter))] double BestMeanIoU,
@@ -19,4 +23,9 @@ public sealed record RunSummary(
     // written before the field existed read as null. The official-code runner writes "official" here too.
     [property: JsonPropertyName("profile")] string? Profile = null,
     // Replicas a step stood for: trainer.world_size under a profile (simulated in one process), else 1.
-    [property: JsonPropertyName("world_size")] int WorldSize = 1);
+    [property: JsonPropertyName("world_size")] int WorldSize = 1)
+{
+    /// <summary>The best epoch 1-based (epoch 1 is the first), as people read it; null before any evaluation.</summary>
+    [JsonPropertyName("best_epoch_number")]
+    public int? BestEpochNumber => BestEpoch >= 0 ? BestEpoch + 1 : null;
+}

@@ -10,7 +10,7 @@ namespace SemiSeg.Training;
 /// Runs a method over epochs: SGD with the backbone at the base learning rate and the heads at
 /// head_lr_times of it, the poly schedule per iteration, evaluation after every epoch (the teacher
 /// after the warm start), checkpoints (last and best) and the run records. Writes into the run
-/// folder: config.yaml, metrics.jsonl, summary.json, ckpt.pth, ckpt_best.pth. trainer.amp fp16 adds
+/// folder: config.yaml, metrics.jsonl, steps.jsonl (trainer.log_every), summary.json, ckpt.pth, ckpt_best.pth. trainer.amp fp16 adds
 /// a loss scaler (<see cref="GradScaler"/>), saved in the checkpoints.
 /// </summary>
 public sealed class Trainer
@@ -29,7 +29,7 @@ public sealed class Trainer
     {
         this.config = config;
         this.runDirectory = Path.GetFullPath(runDirectory);
-        this.observer = observer ?? SilentObserver.Instance;
+        this.observer = StepLog.Around(observer ?? SilentObserver.Instance, config.Trainer.LogEvery, this.runDirectory);
     }
 
     public string MetricsPath => Path.Combine(runDirectory, "metrics.jsonl");
@@ -72,7 +72,7 @@ public sealed class Trainer
         {
             position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method, scaler);
             RunRecords.TruncateMetrics(MetricsPath, position.EpochsDone);
-            observer.OnMessage($"resuming from {lastCheckpoint} after epoch {position.EpochsDone - 1}");
+            observer.OnMessage($"resuming from {lastCheckpoint} after epoch {position.EpochsDone}");
         }
         if (config.Trainer.Amp.SlowOnCpuWarning(config.Device) is { } slow) observer.OnMessage(slow);
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.yaml"), config.ResolvedYaml);

@@ -8,7 +8,7 @@ namespace SemiSeg.Training;
 /// eval_on, optimizer (SGD kwargs lr, momentum, weight_decay) and lr_scheduler (poly, power). Ours:
 /// optimizer.head_lr_times (decoder and aux head learning-rate factor; the official code uses 10 on
 /// PASCAL VOC and 1 elsewhere), max_steps_per_epoch (a cap for quick runs), eval_every (evaluate every N
-/// epochs, for runs of many short epochs), amp (mixed precision of the models' forward: off, bf16 or
+/// epochs, for runs of many short epochs), log_every (steps.jsonl every N steps), amp (mixed precision of the models' forward: off, bf16 or
 /// fp16; fp16 trains with dynamic loss scaling and needs a CUDA device). The official SupOnly
 /// configs' start_epochs is accepted and unused, as by the official code.
 /// </summary>
@@ -26,6 +26,12 @@ public sealed record TrainerSettings
 
     /// <summary>Ours: evaluate every this many epochs (and always after the last), when eval_on.</summary>
     public int EvalEvery { get; init; } = 1;
+
+    /// <summary>
+    /// Ours: a line in steps.jsonl every this many training steps (<see cref="StepLog"/>); 0 turns it
+    /// off. 10 as the official train_semi.py logs its loss terms and learning rate every 10 iterations.
+    /// </summary>
+    public int LogEvery { get; init; } = 10;
 
     /// <summary>Ours: mixed precision of the student's and the teacher's forward (trainer.amp).</summary>
     public AmpMode Amp { get; init; } = AmpMode.Off;
@@ -50,6 +56,7 @@ public sealed record TrainerSettings
             SupOnlyEpoch = t.Int("sup_only_epoch", 1, 0, epochs),
             EvalOn = t.Bool("eval_on", true),
             EvalEvery = t.Int("eval_every", 1, 1, 100_000),
+            LogEvery = t.Int("log_every", 10, 0, 1_000_000),
             LearningRate = kwargs.Double("lr", 0.001, 0, 10),
             Momentum = kwargs.Double("momentum", 0.9, 0, 1),
             WeightDecay = kwargs.Double("weight_decay", 0.0001, 0, 1),

@@ -1,145 +1,170 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using SemiSeg.Reporting;
 
 namespace SemiSeg.Tests.Reporting;
 
+/// <summary>
+/// The report's charts as ScottPlot draws them: the data lands where it should in the SVG, the PNG
+/// is the same picture, and the texts (titles, legends, class names) are there.
+/// </summary>
 public sealed class ChartTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
     [Fact]
-    public void NiceTicksCoverTheDataWithRoundSteps()
+    public void LinesHaveOnePathPerSeriesAtTheMappedPoints()
     {
-        var axis = AxisScale.Nice(0.13, 0.87);
-        Assert.Equal(new[] { 0, 0.2, 0.4, 0.6, 0.8, 1.0 }, axis.Ticks);
-        Assert.Equal(new[] { "0", "0.2", "0.4", "0.6", "0.8", "1.0" }, axis.Ticks.Select(axis.Format));
-
-        var tenths = AxisScale.Nice(0, 0.3, 3);
-        Assert.Equal("0.3", tenths.Format(tenths.Ticks[^1]));   // not 0.30000000000000004
-
-        Assert.Equal(new double[] { 0, 2, 4, 6, 8, 10 }, AxisScale.Nice(0, 9.5, 5, integers: true).Ticks);
-        Assert.Equal(new double[] { 0, 1, 2 }, AxisScale.Nice(0, 2, 8, integers: true).Ticks);  // never a step below one epoch
-
-        var flat = AxisScale.Nice(3, 3);
-        Assert.True(flat.Min < 3 && flat.Max > 3);
-        var tiny = AxisScale.Nice(0, 1e-5);
-        Assert.Equal("1E-5", tiny.Format(1e-5));
-    }
-
-    [Fact]
-    public void LineChartSvgHasOnePolylinePerSeriesAtTheMappedPoints()
-    {
-        var chart = new LineChart("mIoU", "epoch", "mIoU (%)");
-        chart.Series.Add(new ChartSeries("supervised", new[] { (0.0, 20.0), (1.0, 40.0), (2.0, 30.0) }));
-        chart.Series.Add(new ChartSeries("u2pl", new[] { (0.0, 25.0), (1.0, 45.0), (2.0, 50.0), (3.0, 55.0) }));
-        var svg = XDocument.Parse(chart.ToSvg()).Root!;
-        var lines = svg.Descendants(Svg + "polyline").ToList();
-        Assert.Equal(2, lines.Count);
-        var first = Points(lines[0]);
-        var second = Points(lines[1]);
+        var plot = ChartPlots.Lines("mIoU", "training step", "mIoU (%)", new[]
+        {
+            new ChartSeries("supervised", new[] { (0.0, 20.0), (1.0, 40.0), (2.0, 30.0) }, new Rgb(31, 119, 180)),
+            new ChartSeries("u2pl", new[] { (0.0, 25.0), (1.0, 45.0), (2.0, 50.0), (3.0, 55.0) }, new Rgb(255, 127, 14)),
+        });
+        var svg = XDocument.Parse(ChartFigure.Render("miou", "", plot).Svg).Root!;
+        var first = SeriesPoints(svg, "#1f77b4");
+        var second = SeriesPoints(svg, "#ff7f0e");
         Assert.Equal(3, first.Count);
         Assert.Equal(4, second.Count);
-        // x spreads evenly over epochs; larger values are higher on the page (smaller y).
+        // x spreads evenly over steps; larger values are higher on the page (smaller y).
         Assert.Equal(first[1].X - first[0].X, second[3].X - second[2].X, tolerance: 0.05);
         Assert.True(first[1].Y < first[2].Y && first[2].Y < first[0].Y);
         // y is linear in the value: 20 -> 40 spans twice 40 -> 30.
         Assert.Equal(2 * (first[2].Y - first[1].Y), first[0].Y - first[1].Y, tolerance: 0.05);
-        Assert.Equal(lines[0].Attribute("stroke")!.Value, SeriesColorHex(0));
-        var texts = svg.Descendants(Svg + "text").Select(t => t.Value).ToList();
-        Assert.Contains("supervised", texts);
-        Assert.Contains("u2pl", texts);
-        Assert.Contains("mIoU (%)", texts);
-        Assert.Contains("60", texts);   // the y axis reaches the next nice tick above 55
+        var texts = Texts(svg);
+        foreach (var text in new[] { "supervised", "u2pl", "mIoU (%)", "training step", "mIoU" }) Assert.Contains(text, texts);
+        Assert.DoesNotContain("0.5", texts);   // whole steps only
     }
 
     [Fact]
-    public void PngChartDrawsTheSeriesWhereTheSvgPutsIt()
+    public void PngDrawsTheSeriesWhereTheSvgPutsIt()
     {
-        var chart = new LineChart("flat", "epoch", "value");
-        chart.Series.Add(new ChartSeries("level", new[] { (0.0, 0.5), (4.0, 0.5) }, new Rgb(200, 30, 30)));
-        chart.Series.Add(new ChartSeries("rise", new[] { (0.0, 0.0), (4.0, 1.0) }, new Rgb(30, 30, 200)));
-        var points = Points(XDocument.Parse(chart.ToSvg()).Root!.Descendants(Svg + "polyline").First());
-        var image = chart.ToImage();
+        var level = new Rgb(200, 30, 30);
+        var rise = new Rgb(30, 30, 200);
+        var plot = ChartPlots.Lines("flat", "step", "value", new[]
+        {
+            new ChartSeries("level", new[] { (0.0, 0.5), (4.0, 0.5) }, level),
+            new ChartSeries("rise", new[] { (0.0, 0.0), (4.0, 1.0) }, rise),
+        });
+        var figure = ChartFigure.Render("flat", "", plot);
+        var points = SeriesPoints(XDocument.Parse(figure.Svg).Root!, level.Hex);
+        var image = Decode(figure.Png);
         Assert.Equal((720, 360), (image.Width, image.Height));
-        var y = (int)Math.Round(points[0].Y);
         // A quarter of the way along, the level line is there and the rising line is below it.
         var x = (int)Math.Round(points[0].X + (points[1].X - points[0].X) / 4);
-        Assert.Equal(new Rgb(200, 30, 30), image[y, x]);
-        var riseY = Enumerable.Range(0, image.Height).Where(row => image[row, x] == new Rgb(30, 30, 200)).ToList();
-        Assert.NotEmpty(riseY);
-        Assert.True(riseY.Min() > y);
+        var y = (int)Math.Round(points[0].Y);
+        Assert.Contains(Enumerable.Range(y - 2, 5), row => image[row, x] == level);
+        var riseRows = Enumerable.Range(0, image.Height).Where(row => image[row, x] == rise).ToList();
+        Assert.NotEmpty(riseRows);
+        Assert.True(riseRows.Min() > y + 2);
     }
 
     [Fact]
-    public void GroupedBarChartHasABarPerValueWithProportionalHeights()
+    public void NoFinitePointMeansNoLineAndSaysSo()
     {
-        var chart = new BarChart("Per-class IoU", "IoU (%)", new[] { "background", "shirt", "trousers" });
-        chart.Series.Add(new BarSeries("supervised", new double?[] { 50, 25, null }));
-        chart.Series.Add(new BarSeries("u2pl", new double?[] { 60, 30, 10 }));
-        var svg = XDocument.Parse(chart.ToSvg()).Root!;
-        var bars = svg.Descendants(Svg + "rect").Where(r => (string?)r.Attribute("class") == "bar").ToList();
-        Assert.Equal(5, bars.Count);
-        double Height(XElement r) => double.Parse(r.Attribute("height")!.Value, CultureInfo.InvariantCulture);
-        double Bottom(XElement r) => double.Parse(r.Attribute("y")!.Value, CultureInfo.InvariantCulture) + Height(r);
-        // Bars go category by category, series by series; heights are proportional to the values.
-        double[] values = { 50, 60, 25, 30, 10 };
-        for (var i = 0; i < bars.Count; i++) Assert.Equal(Height(bars[0]) / 50, Height(bars[i]) / values[i], tolerance: 0.01);
-        Assert.All(bars, b => Assert.Equal(Bottom(bars[0]), Bottom(b), tolerance: 0.05));   // all stand on zero
-        Assert.Equal(SeriesColorHex(0), bars[0].Attribute("fill")!.Value);
-        Assert.Equal(SeriesColorHex(1), bars[1].Attribute("fill")!.Value);
-        var image = chart.ToImage();
-        Assert.Equal(new Rgb(31, 119, 180), PixelInside(image, bars[0]));
-        Assert.Equal(new Rgb(255, 127, 14), PixelInside(image, bars[4]));
-        Assert.Throws<ArgumentException>(() =>
-        {
-            var bad = new BarChart("x", "y", new[] { "a", "b" });
-            bad.Series.Add(new BarSeries("short", new double?[] { 1 }));
-            bad.ToSvg();
-        });
+        var plot = ChartPlots.Lines("diverged", "step", "loss", new[] { new ChartSeries("run", new[] { (1.0, double.NaN), (2.0, double.PositiveInfinity) }) });
+        var svg = XDocument.Parse(ChartFigure.Render("x", "", plot).Svg).Root!;
+        Assert.Contains("no data", Texts(svg));
+        Assert.DoesNotContain("run", Texts(svg));
     }
 
     [Fact]
-    public void LongCategoryNamesTurnUprightAndWidenNothingBeyondTheirSlots()
+    public void GroupedBarsHaveABarPerValueWithProportionalHeights()
+    {
+        var plot = ChartPlots.GroupedBars("Per-class IoU", "IoU (%)", new[] { "background", "shirt", "trousers" }, new[]
+        {
+            new BarSeries("supervised", new double?[] { 50, 25, null }, new Rgb(31, 119, 180)),
+            new BarSeries("u2pl", new double?[] { 60, 30, 10 }, new Rgb(255, 127, 14)),
+        });
+        var figure = ChartFigure.Render("bars", "", plot);
+        var svg = XDocument.Parse(figure.Svg).Root!;
+        // Each series' colour fills its bars and its legend swatch (the swatch is the last rect).
+        var blue = Rects(svg, "#1f77b4");
+        var orange = Rects(svg, "#ff7f0e");
+        Assert.Equal(2 + 1, blue.Count);
+        Assert.Equal(3 + 1, orange.Count);
+        var bars = new[] { blue[0], orange[0], blue[1], orange[1], orange[2] }.OrderBy(r => V(r, "x")).ToList();
+        double[] values = { 50, 60, 25, 30, 10 };
+        // Bars go category by category, series by series; heights are proportional to the values.
+        for (var i = 0; i < bars.Count; i++) Assert.Equal(V(bars[0], "height") / 50, V(bars[i], "height") / values[i], tolerance: 0.01);
+        Assert.All(bars, b => Assert.Equal(V(bars[0], "y") + V(bars[0], "height"), V(b, "y") + V(b, "height"), tolerance: 0.5));
+        Assert.Equal("#ff7f0e", bars[1].Attribute("fill")!.Value.ToLowerInvariant());
+        var image = Decode(figure.Png);
+        Assert.Equal(new Rgb(31, 119, 180), image[(int)(V(bars[0], "y") + V(bars[0], "height") / 2), (int)(V(bars[0], "x") + V(bars[0], "width") / 2)]);
+        foreach (var name in new[] { "background", "shirt", "trousers", "supervised", "u2pl" }) Assert.Contains(name, Texts(svg));
+        Assert.Throws<ArgumentException>(() =>
+            ChartPlots.GroupedBars("x", "y", new[] { "a", "b" }, new[] { new BarSeries("short", new double?[] { 1 }) }));
+    }
+
+    [Fact]
+    public void ManyClassesWidenTheBarChartAndKeepEveryName()
     {
         var names = Enumerable.Range(0, 21).Select(i => $"class number {i}").ToList();
-        var chart = new BarChart("Per-class IoU", "IoU (%)", names);
-        chart.Series.Add(new BarSeries("a", names.Select(_ => (double?)40).ToList()));
-        var svg = XDocument.Parse(chart.ToSvg()).Root!;
-        var labels = svg.Descendants(Svg + "text").Where(t => t.Value.StartsWith("class number")).ToList();
-        Assert.Equal(21, labels.Count);
-        Assert.All(labels, l => Assert.StartsWith("rotate(-90", l.Attribute("transform")!.Value));
-        var image = chart.ToImage();
-        Assert.Equal(int.Parse(svg.Attribute("height")!.Value), image.Height);
-        Assert.True(image.Height > 360);   // room for the upright labels
+        var plot = ChartPlots.GroupedBars("Per-class IoU", "IoU (%)", names, new[] { new BarSeries("a", names.Select(_ => (double?)40).ToList()) });
+        var width = ChartPlots.GroupedBarsWidth(names.Count, 1);
+        Assert.True(width > ChartFigure.DefaultWidth);
+        var figure = ChartFigure.Render("bars", "", plot, width);
+        var svg = XDocument.Parse(figure.Svg).Root!;
+        Assert.Equal(names, Texts(svg).Where(t => t.StartsWith("class number")));
+        Assert.Equal(width, Decode(figure.Png).Width);
     }
 
     [Fact]
-    public void BitmapTextStaysInsideItsCell()
+    public void TheClassLegendNamesEveryClassInItsPaletteColour()
     {
-        var image = RgbImage.Filled(40, 60, Rgb.White);
-        BitmapFont.Draw(image, 5, 20, "Ag0", Rgb.Black);
+        var names = new[] { "background", "shirt", "trousers" };
+        var figure = ChartFigure.Render("class_colors", "", ChartPlots.ClassLegend(names), ChartFigure.DefaultWidth, ChartPlots.ClassLegendHeight(3));
+        var svg = XDocument.Parse(figure.Svg).Root!;
+        Assert.Equal(new[] { "0: background", "1: shirt", "2: trousers", "255: no label (hatched)" },
+                     Texts(svg).Where(t => t.Contains(": ")));
+        var image = Decode(figure.Png);
+        var colors = new HashSet<Rgb>();
+        for (var y = 0; y < image.Height; y++)
+            for (var x = 0; x < image.Width; x++) colors.Add(image[y, x]);
+        Assert.Contains(new Rgb(128, 0, 0), colors);   // VOC colour of class 1
+        Assert.Contains(new Rgb(0, 128, 0), colors);   // VOC colour of class 2
+    }
+
+    [Fact]
+    public void PictureTextInksInsideItsBox()
+    {
+        var image = RgbImage.Filled(40, 80, Rgb.White);
+        PictureText.Draw(image, new[] { (5, 20, "Ag0") }, Rgb.Black);
         var ink = new List<(int Y, int X)>();
         for (var y = 0; y < image.Height; y++)
             for (var x = 0; x < image.Width; x++)
-                if (image[y, x] == Rgb.Black) ink.Add((y, x));
+                if (image[y, x].R < 128) ink.Add((y, x));
         Assert.True(ink.Count > 20);
-        Assert.All(ink, p => Assert.InRange(p.X, 5, 5 + 3 * BitmapFont.Advance - 1));
-        Assert.All(ink, p => Assert.InRange(p.Y, 20 - BitmapFont.Ascent, 20 - BitmapFont.Ascent + BitmapFont.Height - 1));
+        Assert.All(ink, p => Assert.InRange(p.X, 4, 5 + PictureText.Measure("Ag0") + 1));
+        Assert.All(ink, p => Assert.InRange(p.Y, 20 - 14, 20 + 5));
         Assert.Contains(ink, p => p.Y > 20);   // the g descends below the baseline
+        Assert.Equal("..", PictureText.Fit("a long header", 1));
+        Assert.Equal("short", PictureText.Fit("short", 200));
     }
 
-    private static List<(double X, double Y)> Points(XElement polyline) =>
-        polyline.Attribute("points")!.Value.Split(' ')
-            .Select(p => p.Split(','))
-            .Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), double.Parse(p[1], CultureInfo.InvariantCulture)))
-            .ToList();
-
-    private static string SeriesColorHex(int index) => index == 0 ? "#1f77b4" : "#ff7f0e";
-
-    private static Rgb PixelInside(RgbImage image, XElement rect)
+    /// <summary>The longest path stroked in the colour: the series line (the legend's sample is two points).</summary>
+    private static List<(double X, double Y)> SeriesPoints(XElement svg, string hex)
     {
-        double V(string name) => double.Parse(rect.Attribute(name)!.Value, CultureInfo.InvariantCulture);
-        return image[(int)(V("y") + V("height") / 2), (int)(V("x") + V("width") / 2)];
+        var path = svg.Descendants(Svg + "path")
+            .Where(p => string.Equals((string?)p.Attribute("stroke"), hex, StringComparison.OrdinalIgnoreCase))
+            .MaxBy(p => p.Attribute("d")!.Value.Length)!;
+        return Regex.Matches(path.Attribute("d")!.Value, @"[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)")
+            .Select(m => (double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))
+            .ToList();
+    }
+
+    private static List<XElement> Rects(XElement svg, string hex) =>
+        svg.Descendants(Svg + "rect").Where(r => string.Equals((string?)r.Attribute("fill"), hex, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    private static double V(XElement e, string name) => double.Parse(e.Attribute(name)!.Value, CultureInfo.InvariantCulture);
+
+    private static List<string> Texts(XElement svg) => svg.Descendants(Svg + "text").Select(t => t.Value.Trim()).ToList();
+
+    private static RgbImage Decode(byte[] png)
+    {
+        using var dir = new ScratchDirectory();
+        var path = dir.Combine("chart.png");
+        File.WriteAllBytes(path, png);
+        return PngFile.Read(path);
     }
 }

@@ -77,20 +77,21 @@ public class ResultsTableTests
     {
         using var dir = new ScratchDirectory();
         var rows = ResultsTable.Rows(Runs(dir));
-        var chart = LabelCurve.Chart(rows)!;
-        Assert.Equal(new[] { "suponly", "u2pl" }, chart.Series.Select(s => s.Name));
-        var suponly = Assert.Single(chart.Series[0].Points);
+        var series = LabelCurve.Series(rows)!;
+        Assert.Equal(new[] { "suponly", "u2pl" }, series.Select(s => s.Name));
+        var suponly = Assert.Single(series[0].Points);
         Assert.Equal(Math.Log2(183), suponly.X, 12);   // the fake runs have 183 labelled images
         Assert.Equal(32.0, suponly.Y, 9);
-        Assert.Equal(new[] { 35.0, 40.0 }, chart.Series[1].Points.Select(p => p.Y).Order());
+        Assert.Equal(new[] { 35.0, 40.0 }, series[1].Points.Select(p => p.Y).Order());
 
         var png = dir.Combine("figures", "label_curve.png");
         Assert.True(LabelCurve.Write(rows, png));
         var image = SemiSeg.Torch.ImageFile.Read(png, SemiSeg.Torch.ImageReadMode.Color);
-        Assert.Equal((chart.Height, chart.Width), (image.Height, image.Width));
-        Assert.Contains(">u2pl<", File.ReadAllText(dir.Combine("figures", "label_curve.svg")));
+        Assert.Equal((ChartFigure.DefaultHeight, ChartFigure.DefaultWidth), (image.Height, image.Width));
+        var svg = System.Xml.Linq.XDocument.Load(dir.Combine("figures", "label_curve.svg"));
+        Assert.Contains("u2pl", svg.Descendants().Where(e => e.Name.LocalName == "text").Select(t => t.Value.Trim()));
 
-        Assert.Null(LabelCurve.Chart(rows.Where(r => r.Setting == "abl-no-dpa").ToList()));
+        Assert.Null(LabelCurve.Series(rows.Where(r => r.Setting == "abl-no-dpa").ToList()));
         Assert.False(LabelCurve.Write(rows.Where(r => r.Setting == "abl-no-dpa").ToList(), dir.Combine("none.png")));
         Assert.False(File.Exists(dir.Combine("none.png")));
     }

@@ -29,8 +29,8 @@ public sealed class RunReportTests
             Assert.Contains(number, html);
         Assert.Contains("<td class=\"text\">supervised</td>", html);
         Assert.Contains("<td class=\"text\">u2pl</td>", html);
-        // Charts inline: mIoU, learning rate, the four loss terms, per-class IoU.
-        Assert.Equal(7, Regex.Matches(html, "<svg ").Count);
+        // Charts inline as SVG images: mIoU, learning rate, the four loss terms, per-class IoU, class colours.
+        Assert.Equal(8, Regex.Matches(html, "src=\"data:image/svg\\+xml;base64,").Count);
         // Pictures inline: 2 scenes x (image, truth, 2 predictions) + 1 unlabelled scene x 4.
         Assert.Equal(12, Regex.Matches(html, "src=\"data:image/png;base64,").Count);
         Assert.Contains("<td>12.5</td>", html);      // alpha_t of the unlabelled scene
@@ -39,8 +39,9 @@ public sealed class RunReportTests
         // Curves run against the training step (the fake runs evaluate at steps 10, 20, 30), not the epoch.
         // (The learning-rate chart's y ticks are below 0.02, so a tick "30" can only be a step.)
         var rate = File.ReadAllText(Path.Combine(output.FiguresDirectory, "learning_rate.svg"));
-        Assert.Contains("training step", rate);
-        Assert.Contains(">30<", rate);
+        var rateTexts = XDocument.Parse(rate).Descendants(Svg + "text").Select(t => t.Value.Trim()).ToList();
+        Assert.Contains("training step", rateTexts);
+        Assert.Contains("30", rateTexts);
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class RunReportTests
         using var dir = new ScratchDirectory();
         var output = RunReport.Write(TwoRuns(dir), dir.Combine("report.html"));
         var names = output.FigureFiles.Select(Path.GetFileName).ToHashSet();
-        foreach (var stem in new[] { "miou", "learning_rate", "loss_sup", "loss_unsup", "loss_contrastive", "loss_total", "per_class_iou" })
+        foreach (var stem in new[] { "miou", "learning_rate", "loss_sup", "loss_unsup", "loss_contrastive", "loss_total", "per_class_iou", "class_colors" })
         {
             Assert.Contains(stem + ".svg", names);
             Assert.Contains(stem + ".png", names);
@@ -57,15 +58,17 @@ public sealed class RunReportTests
         Assert.Contains("validation_scenes.png", names);
         Assert.Contains("unlabeled_2_u2pl_1-8.png", names);
 
-        int Polylines(string stem) => XDocument.Load(Path.Combine(output.FiguresDirectory, stem + ".svg")).Descendants(Svg + "polyline").Count();
-        Assert.Equal(2, Polylines("miou"));
-        Assert.Equal(2, Polylines("loss_sup"));
-        Assert.Equal(1, Polylines("loss_unsup"));   // only U2PL has an unsupervised loss
-        var mIoU = XDocument.Load(Path.Combine(output.FiguresDirectory, "miou.svg")).Descendants(Svg + "polyline").First();
-        Assert.Equal(3, mIoU.Attribute("points")!.Value.Split(' ').Length);   // three evaluations
-        // Three classes for two runs, but "trousers" has no IoU in either: four bars.
-        Assert.Equal(4, XDocument.Load(Path.Combine(output.FiguresDirectory, "per_class_iou.svg"))
-            .Descendants(Svg + "rect").Count(r => (string?)r.Attribute("class") == "bar"));
+        // A run's line is the path stroked in its colour with one point per evaluation (the legend's sample has two).
+        int Points(string stem, string hex) => XDocument.Load(Path.Combine(output.FiguresDirectory, stem + ".svg")).Descendants(Svg + "path")
+            .Where(p => string.Equals((string?)p.Attribute("stroke"), hex, StringComparison.OrdinalIgnoreCase))
+            .Select(p => Regex.Matches(p.Attribute("d")!.Value, "[ML]").Count).DefaultIfEmpty(0).Max();
+        const string first = "#1f77b4", second = "#ff7f0e";
+        Assert.Equal((3, 3), (Points("miou", first), Points("miou", second)));   // three evaluations each
+        Assert.Equal((3, 3), (Points("loss_sup", first), Points("loss_sup", second)));
+        Assert.Equal((0, 3), (Points("loss_unsup", first), Points("loss_unsup", second)));   // only U2PL has an unsupervised loss
+        // Three classes for two runs, but "trousers" has no IoU in either: four bars, and a legend swatch per run.
+        Assert.Equal(4 + 2, XDocument.Load(Path.Combine(output.FiguresDirectory, "per_class_iou.svg")).Descendants(Svg + "rect")
+            .Count(r => (string?)r.Attribute("fill") is { } fill && (fill.Equals(first, StringComparison.OrdinalIgnoreCase) || fill.Equals(second, StringComparison.OrdinalIgnoreCase))));
 
         var chart = PngFile.Read(Path.Combine(output.FiguresDirectory, "miou.png"));
         Assert.Equal((720, 360), (chart.Width, chart.Height));
@@ -80,9 +83,10 @@ public sealed class RunReportTests
         var output = RunReport.Write(TwoRuns(dir), dir.Combine("report.html"));
         var grid = PngFile.Read(Path.Combine(output.FiguresDirectory, "validation_scenes.png"));
         // 6 x 8 scenes are enlarged 12 times to 72 x 96. Columns: image, truth, two runs; rows: two scenes.
-        // Width: gap 6 + row labels ("s1": 14 + 6) + 4 x 96 + 4 gaps; height: header 20 + 6 + 2 x 72 + 2 gaps.
-        Assert.Equal((434, 182), (grid.Width, grid.Height));
-        int Left(int column) => 6 + 20 + column * (96 + 6);
+        // Width: gap 6 + row labels ("s1" + 6) + 4 x 96 + 4 gaps; height: header 20 + 6 + 2 x 72 + 2 gaps.
+        var labelRoom = PictureText.Measure("s1") + 6;
+        Assert.Equal((6 + labelRoom + 4 * 96 + 4 * 6, 182), (grid.Width, grid.Height));
+        int Left(int column) => 6 + labelRoom + column * (96 + 6);
         const int top = 26;
         Assert.Equal(new Rgb(50, 60, 200), grid[top + 5 * 12, Left(0) + 3 * 12]);        // picture pixel (5, 3)
         Assert.Equal(new Rgb(128, 0, 0), grid[top + 2 * 12 + 5, Left(1) + 1 * 12 + 5]);   // truth: shirt

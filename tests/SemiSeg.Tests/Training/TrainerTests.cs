@@ -65,15 +65,32 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
     public void ResumingAKilledRunEndsWhereAnUninterruptedRunEnds()
     {
         var path = tiny.WriteConfig("u2pl");
+        var everyStep = new[] { "trainer.log_every=1" };
         var whole = tiny.NewRunDirectory();
-        new Trainer(ExperimentConfig.Load(path), whole).Run();
+        new Trainer(ExperimentConfig.Load(path, everyStep), whole).Run();
 
         var killed = tiny.NewRunDirectory();
         using var cancel = new CancellationTokenSource();
         var stopAfterFirstEpoch = new CancelAfterEvaluation(cancel);
-        Assert.Throws<OperationCanceledException>(() => new Trainer(ExperimentConfig.Load(path), killed, stopAfterFirstEpoch).Run(cancel: cancel.Token));
+        Assert.Throws<OperationCanceledException>(() =>
+            new Trainer(ExperimentConfig.Load(path, everyStep), killed, stopAfterFirstEpoch).Run(cancel: cancel.Token));
         Assert.Single(RunRecords.ReadMetrics(Path.Combine(killed, "metrics.jsonl")));
-        new Trainer(ExperimentConfig.Load(path), killed).Run(resume: true);
+        // As if killed later: a line for a step past the checkpoint, then a line cut short mid-write.
+        var stepsFile = Path.Combine(killed, StepLog.FileName);
+        Assert.NotEmpty(StepLog.Read(stepsFile));
+        File.AppendAllText(stepsFile, "{\"step\":100000,\"epoch\":5,\"losses\":{},\"lr\":0,\"steps\":1,\"step_seconds\":0,\"data_wait_seconds\":0}\n{\"step\":1000");
+        new Trainer(ExperimentConfig.Load(path, everyStep), killed).Run(resume: true);
+
+        // steps.jsonl: a line per step, none repeated or lost by the resume, the same numbers as the uninterrupted run.
+        var wholeSteps = StepLog.Read(Path.Combine(whole, StepLog.FileName));
+        var resumedSteps = StepLog.Read(Path.Combine(killed, StepLog.FileName));
+        Assert.Equal(Enumerable.Range(1, wholeSteps.Count).Select(i => (long)i), wholeSteps.Select(s => s.Step));
+        Assert.Equal(wholeSteps.Select(s => s.Step), resumedSteps.Select(s => s.Step));
+        for (var k = 0; k < wholeSteps.Count; k++)
+        {
+            Assert.Equal(wholeSteps[k].LearningRate, resumedSteps[k].LearningRate, 12);
+            foreach (var (name, value) in wholeSteps[k].Losses) Assert.Equal(value, resumedSteps[k].Losses[name], 5);
+        }
 
         var a = RunRecords.ReadMetrics(Path.Combine(whole, "metrics.jsonl"));
         var b = RunRecords.ReadMetrics(Path.Combine(killed, "metrics.jsonl"));
@@ -182,7 +199,7 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
         Assert.Contains((u2pl.BestMeanIoU * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), page);
         Assert.Contains("suponly", page);
         Assert.Contains("data:image/png;base64,", page);
-        Assert.Contains("<svg", page);
+        Assert.Contains("data:image/svg+xml;base64,", page);
         Assert.True(Directory.GetFiles(Path.Combine(tiny.Root, "report_figures"), "*.png").Length >= 3);
     }
 
