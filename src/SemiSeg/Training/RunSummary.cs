@@ -14,4 +14,8 @@ public sealed record RunSummary(
     [property: JsonPropertyName("labeled")] int Labeled,
     [property: JsonPropertyName("unlabeled")] int Unlabeled,
     [property: JsonPropertyName("epochs")] int Epochs,
-    [property: JsonPropertyName("seed")] ulong Seed);
+    [property: JsonPropertyName("seed")] ulong Seed)
+{
+    /// <summary>Worker processes of a data-parallel run (1 for one process); absent in older files.</summary>
+    [JsonPropertyName("world_size")] public int WorldSize { get; init; } = 1;
+}
