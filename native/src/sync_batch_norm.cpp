@@ -33,7 +33,7 @@ struct SyncBatchNormFunction : public torch::autograd::Function<SyncBatchNormFun
     auto& group = *reinterpret_cast<ss::ProcessGroupHandle*>(group_address);
     const int64_t channels = input.size(1);
     auto dims = reduced_dims(input);
-    const auto stat_type = at::isReducedFloatingType(input.scalar_type()) ? at::kFloat : input.scalar_type();
+    const auto stat_type = input.scalar_type() == at::kHalf || input.scalar_type() == at::kBFloat16 ? at::kFloat : input.scalar_type();
     at::Tensor x = input.to(stat_type);
     at::Tensor local_mean = x.mean(dims);
     at::Tensor local_var = x.var(dims, /*unbiased=*/false);
