@@ -39,6 +39,8 @@ public sealed class ProcessGroupTests
         Assert.Equal(ranks[0]["sync_bn_running_var"], ranks[1]["sync_bn_running_var"]);
     }
 
+    // "Within the timeout": RunCli fails the test if the job outlives Limit (a hang), and the
+    // collectives wait at most --dist-timeout 10 s; no assertion on the measured time itself.
     [Theory]
     [InlineData("die")]
     [InlineData("hang")]
@@ -51,7 +53,6 @@ public sealed class ProcessGroupTests
         // A dead worker is named at once; a hung one makes rank 0's next collective time out.
         var named = fault == "die" ? "rank 1" : "rank 0";
         Assert.Contains($"distributed worker {named}", run.Error);
-        Assert.True(run.Elapsed < TimeSpan.FromSeconds(90), $"took {run.Elapsed}");
         Assert.False(File.Exists(dir.Combine("rank0.json")));
     }
 
