@@ -6,6 +6,7 @@ SEMISEG_PACKAGES=(
   libtorch-dev            # the engine (CPU build of PyTorch's C++ library)
   libopenblas0-openmp     # fast BLAS for libtorch; the reference BLAS is ~15x slower
   cmake g++ make          # builds the native layer (make: a minimal Debian 13 has none)
+  libgloo-dev             # Gloo's headers, for libtorch's c10d process groups (distributed training)
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev  # image files
   dataset-fashion-mnist   # garments for the FashionScenes benchmark
   fonts-dejavu-core       # the report's chart text (ScottPlot/SkiaSharp find no font without one)

@@ -161,6 +161,42 @@ SS_API bool ss_image_write(const char* path, const uint8_t* data, int height, in
 SS_API bool ss_image_resize(const uint8_t* src, int height, int width, int channels,
                             uint8_t* dst, int new_height, int new_width, int interpolation);
 
+// ---- distributed training (libtorch's c10d) --------------------------------------------
+// A process group: rendezvous through a TCPStore at master_addr:master_port (hosted by rank 0,
+// or by torchrun's agent when agent_hosts_store), keys under store_prefix; backend "gloo" or
+// "nccl" (only in a build against a CUDA libtorch, see ss_nccl_available). timeout_ms bounds
+// the rendezvous and every collective: a lost or hung peer becomes an error, never a hang.
+typedef struct ss_process_group_impl* ss_process_group;
+typedef struct ss_reducer_impl* ss_reducer;
+SS_API bool ss_nccl_available(void);
+SS_API ss_process_group ss_pg_new(const char* backend, const char* master_addr, int master_port, int world_size,
+                                  int rank, bool agent_hosts_store, const char* store_prefix, int64_t timeout_ms);
+SS_API void ss_pg_free(ss_process_group g);
+SS_API int ss_pg_rank(ss_process_group g);                       // -1 on error
+SS_API int ss_pg_size(ss_process_group g);                       // -1 on error
+// In place; op 0 sum, 1 product, 2 min, 3 max.
+SS_API bool ss_pg_all_reduce(ss_process_group g, ss_tensor t, int op);
+SS_API bool ss_pg_broadcast(ss_process_group g, ss_tensor t, int root);
+// Several tensors at once, flattened into buffers of at most buffer_bytes (DDP's start-up sync).
+SS_API bool ss_pg_broadcast_coalesced(ss_process_group g, const ss_tensor* tensors, int n, int root, int64_t buffer_bytes);
+// Every rank's t concatenated along dim 0 in rank order; dim 0 may differ between ranks.
+SS_API ss_tensor ss_pg_all_gather(ss_process_group g, ss_tensor t);
+SS_API bool ss_pg_barrier(ss_process_group g);
+
+// c10d::Reducer (DDP's bucketed gradient all-reduce, averaged over the ranks). params: the
+// trained parameters, in the same order on every rank. Per step: prepare_for_forward before the
+// forward pass, prepare_for_backward with the loss (or outputs) before backward.
+SS_API ss_reducer ss_reducer_new(ss_process_group g, const ss_tensor* params, int n, int64_t bucket_bytes_cap,
+                                 bool find_unused_parameters);
+SS_API bool ss_reducer_prepare_for_forward(ss_reducer r);
+SS_API bool ss_reducer_prepare_for_backward(ss_reducer r, const ss_tensor* outputs, int n);
+SS_API void ss_reducer_free(ss_reducer r);
+
+// Batch norm in training over the batch parts of all ranks (torch.nn.SyncBatchNorm); updates
+// the running statistics (either may be NULL). The group must outlive the backward pass.
+SS_API ss_tensor ss_sync_batch_norm(ss_process_group g, ss_tensor input, ss_tensor weight, ss_tensor bias,
+                                    ss_tensor running_mean, ss_tensor running_var, double momentum, double eps);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,9 +1,14 @@
 using System.CommandLine;
+using SemiSeg.Cli.Distributed;
 using SemiSeg.Training;
 
 namespace SemiSeg.Cli.Commands;
 
-/// <summary>`semiseg train --config FILE [--set key=value ...] [--device D] [--threads N] [--out DIR] [--resume]`.</summary>
+/// <summary>
+/// `semiseg train --config FILE [--set key=value ...] [--device D] [--threads N] [--out DIR] [--resume]`;
+/// with --nproc-per-node N (and --nnodes, --node-rank, --master-addr, --master-port) it starts N
+/// data-parallel workers on this machine, each running the same command (docs/distributed.md).
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -13,17 +18,27 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint" };
         var command = new Command("train", "Train a method from a config") { config, output, resume };
         var options = new RunOptions().AddTo(command);
+        LaunchOptions.AddTo(command);
         command.SetAction(result =>
         {
             var path = result.GetValue(config)!;
-            return CliErrors.Run(() =>
+            var launched = 0;
+            var code = CliErrors.Run(() =>
             {
                 var experiment = ExperimentConfig.Load(path, options.Overrides(result));
+                var launch = LaunchOptions.From(result);
+                if (launch.Launches)
+                {
+                    // The config was checked once here; the workers load it again, each in its own process.
+                    launched = WorkerLauncher.Run(launch, WorkerLauncher.WithoutLaunchOptions(Environment.GetCommandLineArgs()[1..]), Console.Error);
+                    return;
+                }
                 var runDirectory = result.GetValue(output) ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(path));
                 var summary = ConsoleTrainingObserver.RunWithProgress(observer =>
                     new Trainer(experiment, runDirectory, observer).Run(result.GetValue(resume)));
-                ResultTable.Print(summary);
+                if (SemiSeg.Torch.Distributed.DistributedEnvironment.FromProcess().Rank == 0) ResultTable.Print(summary);
             });
+            return code != 0 ? code : launched;
         });
         return command;
     }

@@ -1,3 +1,5 @@
+using SemiSeg.Torch.Distributed;
+
 namespace SemiSeg.Torch.nn;
 
 /// <summary>
@@ -16,6 +18,12 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
     public Tensor RunningVar { get; }
     public Tensor NumBatchesTracked { get; }
 
+    /// <summary>
+    /// When set (net.sync_bn with several ranks), training statistics are those of the whole
+    /// batch across the group's ranks (<see cref="SyncBatchNorm"/>); eval is unchanged.
+    /// </summary>
+    public ProcessGroup? SyncGroup { get; set; }
+
     public BatchNorm2d(long numFeatures, double eps = 1e-5, double? momentum = 0.1)
     {
         (NumFeatures, Eps, Momentum) = (numFeatures, eps, momentum);
@@ -30,16 +38,19 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
     {
         if (input.Dim != 4) throw new ArgumentException($"BatchNorm2d expects (N, C, H, W) input, got {input}");
         var momentum = Momentum ?? 0.0;
+        var synchronised = Training && SyncGroup is { WorldSize: > 1 };
         if (Training)
         {
             // As torch.nn.functional.batch_norm: one value per channel has no variance to normalise by.
+            // (Synchronised, the native layer checks this over all ranks' values.)
             var shape = input.Shape;
-            if (shape[0] * shape[2] * shape[3] == 1)
+            if (!synchronised && shape[0] * shape[2] * shape[3] == 1)
                 throw new ArgumentException($"BatchNorm2d in training needs more than one value per channel, got input {input}");
             using (Torch.NoGrad()) NumBatchesTracked.AddInPlace(1L);
             // momentum None means a cumulative moving average: weight 1 / batches seen.
             if (Momentum is null) momentum = 1.0 / NumBatchesTracked.ItemInt();
         }
+        if (synchronised) return SyncBatchNorm.Apply(SyncGroup!, input, Weight, Bias, RunningMean, RunningVar, momentum, Eps);
         return F.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, Training, momentum, Eps);
     }
 

@@ -13,6 +13,9 @@ public sealed class ConfusionMatrix : IDisposable
 
     public int NumClasses { get; }
 
+    /// <summary>The (C, C) int64 counts themselves, for summing them over ranks in place.</summary>
+    internal Tensor CountsTensor => counts;
+
     public ConfusionMatrix(int numClasses, Device? device = null)
     {
         if (numClasses < 1) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "need at least one class");

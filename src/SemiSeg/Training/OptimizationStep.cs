@@ -11,7 +11,8 @@ namespace SemiSeg.Training;
 /// With a <see cref="GradScaler"/> (trainer.amp: fp16), backward runs on the scaled loss and the SGD
 /// step is skipped when a gradient is inf or NaN, as PyTorch's scaler.scale(loss).backward();
 /// scaler.step(optimizer); scaler.update(). The caller sets the learning rate before and owns the
-/// dispose scope around it.
+/// dispose scope around it. With a <see cref="Torch.Distributed.GradientReducer"/> (several ranks) the
+/// gradients are averaged over the ranks during backward, as under DistributedDataParallel.
 /// </summary>
 public static class OptimizationStep
 {
@@ -25,14 +26,18 @@ public static class OptimizationStep
     /// thrown when a term is NaN or infinite; <paramref name="timer"/>, when given, times each phase.
     /// </summary>
     public static IReadOnlyDictionary<string, double> Run(ISegmentationMethod method, TrainingModels models, SGD optimizer, StepInput input,
-        Func<IReadOnlyDictionary<string, double>, Exception> nonFinite, StepPhaseTimer? timer = null, GradScaler? scaler = null)
+        Func<IReadOnlyDictionary<string, double>, Exception> nonFinite, StepPhaseTimer? timer = null, GradScaler? scaler = null,
+        Torch.Distributed.GradientReducer? reducer = null)
     {
         models.Student.Train();
+        reducer?.PrepareForForward();
         var losses = method.Step(input, models);
         IReadOnlyDictionary<string, double> values;
         using (timer?.Measure(ReadLossesPhase)) values = losses.ReadTerms();
         if (values.Values.Any(v => !double.IsFinite(v))) throw nonFinite(values);
         using (timer?.Measure(OptimizerPhase)) optimizer.ZeroGrad();
+        // Data-parallel: the reducer averages the gradients over the ranks during backward.
+        reducer?.PrepareForBackward(losses.Total);
         using (timer?.Measure(BackwardPhase)) (scaler is null ? losses.Total : scaler.Scale(losses.Total)).Backward();
         using (timer?.Measure(OptimizerPhase))
         {

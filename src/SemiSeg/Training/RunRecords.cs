@@ -41,13 +41,13 @@ public static class RunRecords
     public static double?[] Nullable(double[] values) => values.Select(v => double.IsNaN(v) ? (double?)null : v).ToArray();
 
     public static void WriteSummary(string path, ExperimentConfig config, DataSources data, Checkpoint.Position position,
-                                    EvaluationRecord last, double trainSeconds)
+                                    EvaluationRecord last, double trainSeconds, int worldSize = 1)
     {
         // Before the first evaluation there is no best yet: null in the file, not -infinity.
         var best = double.IsFinite(position.BestMeanIoU) ? position.BestMeanIoU : double.NaN;
         var summary = new RunSummary(config.Method, best, position.BestEpoch, last.MeanIoU, last.PerClassIoU,
             data.ClassNames.ToArray(), trainSeconds, data.Labeled.Count, data.Unlabeled?.Count ?? 0, config.Trainer.Epochs, config.Seed,
-            config.Method == "u2pl" ? config.Profile.Name : null, config.Profile.WorldSize);
+            config.Method == "u2pl" ? config.Profile.Name : null, worldSize * config.Profile.WorldSize);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 

@@ -22,7 +22,8 @@ public sealed record RunSummary(
     // The U2PL profile (trainer.profile) a run trained under, null for methods without profiles; records
     // written before the field existed read as null. The official-code runner writes "official" here too.
     [property: JsonPropertyName("profile")] string? Profile = null,
-    // Replicas a step stood for: trainer.world_size under a profile (simulated in one process), else 1.
+    // Replicas a step stood for: the worker processes of a data-parallel run, or trainer.world_size simulated
+    // in one process under a profile (a multi-process run requires trainer.world_size 1); 1 in older files.
     [property: JsonPropertyName("world_size")] int WorldSize = 1)
 {
     /// <summary>The best epoch 1-based (epoch 1 is the first), as people read it; null before any evaluation.</summary>

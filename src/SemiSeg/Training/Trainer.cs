@@ -37,6 +37,10 @@ public sealed class Trainer
 
     public RunSummary Run(bool resume = false, CancellationToken cancel = default)
     {
+        // Data-parallel (torchrun's environment): rank 0 alone writes the run folder and reports.
+        using var distributed = DistributedTraining.Join(config);
+        var main = distributed?.IsMain ?? true;
+        var observer = main ? this.observer : SilentObserver.Instance;
         // Everything that can refuse the run does so before the run folder is created or touched.
         DeviceCheck.Ensure(config.Device, config.SourcePath);
         Directory.CreateDirectory(runDirectory);
@@ -62,7 +66,7 @@ public sealed class Trainer
         using var optimizer = CreateOptimizer(config, models.Student);
         using var scaler = CreateScaler(config);
 
-        var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages, config.Profile.WorldSize);
+        var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages, config.Profile.WorldSize * (distributed?.WorldSize ?? 1));
         var validationLoader = data.ValidationLoader(config.Data);
         var stepsPerEpoch = Math.Min(stream.StepsPerEpoch, config.Trainer.MaxStepsPerEpoch ?? int.MaxValue);
         var totalSteps = (long)config.Trainer.Epochs * stepsPerEpoch;
@@ -74,8 +78,9 @@ public sealed class Trainer
             RunRecords.TruncateMetrics(MetricsPath, position.EpochsDone);
             observer.OnMessage($"resuming from {lastCheckpoint} after epoch {position.EpochsDone}");
         }
+        distributed?.Prepare(config, models);
         if (config.Trainer.Amp.SlowOnCpuWarning(config.Device) is { } slow) observer.OnMessage(slow);
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.yaml"), config.ResolvedYaml);
+        if (main) AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.yaml"), config.ResolvedYaml);
         observer.OnStart(new RunPlan(method.Name, config.Trainer.Epochs, position.EpochsDone, stepsPerEpoch, data.Labeled.Count,
             data.Unlabeled?.Count ?? 0, data.Validation.Count, models.Student.Parameters().Sum(p => p.NumEl), Torch.Torch.NumThreads, runDirectory));
         foreach (var note in config.Notes) observer.OnMessage(note);
@@ -96,7 +101,7 @@ public sealed class Trainer
                 var iteration = (long)epoch * stepsPerEpoch + step;
                 PolyLR.Apply(optimizer, iteration, totalSteps, config.Trainer.PolyPower);
                 var stepClock = Stopwatch.StartNew();
-                var values = TrainStep(method, models, optimizer, scaler, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint);
+                var values = TrainStep(method, models, optimizer, scaler, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint, distributed);
                 losses.Add(values);
                 observer.OnStep(new StepReport(epoch, step, stepsPerEpoch, iteration, totalSteps, values, optimizer.Groups[0].LearningRate,
                     stepClock.Elapsed.TotalSeconds, stream.TotalWaitSeconds - waitBefore, clock.Elapsed.TotalSeconds));
@@ -105,7 +110,7 @@ public sealed class Trainer
 
             var evaluated = method.ModelToEvaluate(epoch, models);
             var result = config.Trainer.EvaluatesAfter(epoch)
-                ? Validation.Run(evaluated, validationLoader, config.Data, config.Net.NumClasses, config.Device)
+                ? Validation.Run(evaluated, validationLoader, config.Data, config.Net.NumClasses, config.Device, distributed: distributed)
                 : null;
             var miou = result?.MeanIoU ?? double.NaN;
             var isBest = result is not null && miou > position.BestMeanIoU;
@@ -119,13 +124,18 @@ public sealed class Trainer
                 AmpSkippedSteps = scaler is null ? null : scaler.SkippedSteps - skippedBefore,
                 LossScale = scaler?.CurrentScale,
             };
-            Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config, evaluatedName, scaler);
-            if (isBest) AtomicFile.Write(Path.Combine(runDirectory, Checkpoint.Best), temp => File.Copy(lastCheckpoint, temp, overwrite: true));
-            AtomicFile.AppendLine(MetricsPath, JsonSerializer.Serialize(record));
-            observer.OnEvaluation(record, isBest);
-            RunRecords.WriteSummary(SummaryPath, config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds);
+            if (main)
+            {
+                Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config, evaluatedName, scaler);
+                if (isBest) AtomicFile.Write(Path.Combine(runDirectory, Checkpoint.Best), temp => File.Copy(lastCheckpoint, temp, overwrite: true));
+                AtomicFile.AppendLine(MetricsPath, JsonSerializer.Serialize(record));
+                observer.OnEvaluation(record, isBest);
+                RunRecords.WriteSummary(SummaryPath, config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds,
+                                        distributed?.WorldSize ?? 1);
+            }
+            distributed?.Barrier();
         }
-        if (config.Trainer.Epochs > 0) RunVisuals.Write(runDirectory, config, data, models, method, config.Trainer.Epochs - 1);
+        if (main && config.Trainer.Epochs > 0) RunVisuals.Write(runDirectory, config, data, models, method, config.Trainer.Epochs - 1);
         return RunRecords.ReadSummary(SummaryPath);
     }
 
@@ -137,16 +147,20 @@ public sealed class Trainer
     }, config.Trainer.Momentum, config.Trainer.WeightDecay);
 
     private IReadOnlyDictionary<string, double> TrainStep(ISegmentationMethod method, TrainingModels models, SGD optimizer, GradScaler? scaler,
-        Data.SampleBatch labeled, Data.SampleBatch? unlabeled, int epoch, long iteration, int stepsPerEpoch, string lastCheckpoint)
+        Data.SampleBatch labeled, Data.SampleBatch? unlabeled, int epoch, long iteration, int stepsPerEpoch, string lastCheckpoint,
+        DistributedTraining? distributed)
     {
         using var scope = Torch.Torch.NewDisposeScope();
         var l = labeled.ToTensors(config.Device);
         var u = unlabeled?.ToTensors(config.Device);
         var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch,
                                   unlabeled?.Indices);
+        if (distributed is not null) input = distributed.Shard(input);
         var values = OptimizationStep.Run(method, models, optimizer, input, terms => new TrainingDivergedException(
             $"non-finite loss at epoch {epoch}, step {iteration} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); " +
-            (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet")), scaler: scaler);
+            (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet")), scaler: scaler,
+            reducer: distributed?.Reducer);
+        if (distributed is not null) values = distributed.AverageOverRanks(values);
         l.Dispose();
         u?.Dispose();
         return values;

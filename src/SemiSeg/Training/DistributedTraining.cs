@@ -1,0 +1,111 @@
+using SemiSeg.Evaluation;
+using SemiSeg.Methods;
+using SemiSeg.Models;
+using SemiSeg.Torch.Distributed;
+
+namespace SemiSeg.Training;
+
+/// <summary>
+/// One rank of a data-parallel run (torchrun's environment: WORLD_SIZE, RANK, MASTER_ADDR, ...):
+/// the process group, the student's and teacher's parameters and buffers broadcast from rank 0 at
+/// the start, SyncBatchNorm where net.sync_bn is set, DDP's gradient reducer over the student,
+/// each rank's rows of the global batch, and the confusion matrices summed over the ranks.
+/// Every rank loads the plan of the global batch (world_size x batch_size of each kind, the batch of
+/// one process with an N-times larger batch) and keeps its own rows, so the ranks together see
+/// exactly that process's samples and augmentation draws.
+/// </summary>
+public sealed class DistributedTraining : IDisposable
+{
+    private GradientReducer? reducer;
+
+    private DistributedTraining(ProcessGroup group) => Group = group;
+
+    public ProcessGroup Group { get; }
+    public int Rank => Group.Rank;
+    public int WorldSize => Group.WorldSize;
+    public bool IsMain => Group.IsMain;
+    public GradientReducer? Reducer => reducer;
+
+    /// <summary>Joins the job described by the environment; null when this process trains alone.</summary>
+    public static DistributedTraining? Join(ExperimentConfig config)
+    {
+        var env = DistributedEnvironment.FromProcess();
+        if (!env.IsDistributed) return null;
+        if (config.Profile.WorldSize > 1)
+            throw new ArgumentException($"{config.SourcePath}: trainer.world_size is {config.Profile.WorldSize}, which simulates replicas in one process; " +
+                                        $"with {env.WorldSize} real worker processes set it to 1 (each worker is one replica)");
+        var backend = config.Device.Type == DeviceType.CUDA ? "nccl" : "gloo";
+        return new DistributedTraining(ProcessGroup.Create(env.ToOptions(backend, DistributedEnvironment.Timeout(Environment.GetEnvironmentVariable))));
+    }
+
+    /// <summary>
+    /// Makes every rank start from rank 0's weights (DDP's _sync_module_states), switches batch norm
+    /// to SyncBatchNorm when net.sync_bn is set, and hooks the reducer onto the student's gradients.
+    /// find_unused_parameters: a head the step's loss does not reach (U2PL's representation head in
+    /// the warm-up epochs) must not stall the other gradients.
+    /// </summary>
+    public void Prepare(ExperimentConfig config, TrainingModels models)
+    {
+        foreach (var model in new[] { models.Student, models.Teacher })
+        {
+            if (model is null) continue;
+            // Detached views, as DDP's _sync_module_states: the copy back must not be an in-place
+            // operation on a leaf that requires grad.
+            using (Torch.Torch.NewDisposeScope())
+                Group.BroadcastCoalesced(model.Parameters().Concat(model.NamedBuffers().Select(b => b.Buffer)).Select(t => t.Detach()).ToList());
+            if (config.Net.SyncBn) SyncBatchNorm.Convert(model, Group);
+        }
+        var trained = models.Student.Parameters().Where(p => p.RequiresGrad).ToList();
+        reducer = new GradientReducer(Group, trained, findUnusedParameters: true);
+    }
+
+    /// <summary>This rank's rows of the global batch: labelled rows [r B_l, (r+1) B_l), unlabelled likewise.</summary>
+    public StepInput Shard(StepInput global)
+    {
+        var labeled = Rows(global.LabeledImages.Size(0));
+        var unlabeled = global.UnlabeledImages is null ? default : Rows(global.UnlabeledImages.Size(0));
+        return global with
+        {
+            LabeledImages = global.LabeledImages.Narrow(0, labeled.Start, labeled.Count),
+            Labels = global.Labels.Narrow(0, labeled.Start, labeled.Count),
+            UnlabeledImages = global.UnlabeledImages?.Narrow(0, unlabeled.Start, unlabeled.Count),
+            StrongImages = global.StrongImages?.Narrow(0, unlabeled.Start, unlabeled.Count),
+            UnlabeledIndices = global.UnlabeledIndices?.Skip((int)unlabeled.Start).Take((int)unlabeled.Count).ToArray(),
+        };
+    }
+
+    private (long Start, long Count) Rows(long total)
+    {
+        if (total % WorldSize != 0)
+            throw new ArgumentException($"a global batch of {total} images does not split into {WorldSize} equal ranks");
+        var count = total / WorldSize;
+        return (Rank * count, count);
+    }
+
+    /// <summary>
+    /// The step's logged loss terms averaged over the ranks (the official code all-reduces its logged
+    /// losses and divides by the world size), so rank 0 reports the whole batch, not its share.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> AverageOverRanks(IReadOnlyDictionary<string, double> terms)
+    {
+        var keys = terms.Keys.ToArray();
+        using var values = Tensor.From(keys.Select(k => terms[k]).ToArray(), keys.Length);
+        Group.AllReduce(values);
+        var sums = values.ToArray<double>();
+        return keys.Select((k, i) => (k, sums[i] / WorldSize)).ToDictionary(p => p.k, p => p.Item2);
+    }
+
+    /// <summary>Evaluation is sharded by batch (rank r takes batches r, r + N, ...): which batches are this rank's.</summary>
+    public bool OwnsBatch(int index) => index % WorldSize == Rank;
+
+    /// <summary>Sums every rank's confusion counts, so each rank holds the whole validation set's.</summary>
+    public void SumOverRanks(ConfusionMatrix matrix) => Group.AllReduce(matrix.CountsTensor);
+
+    public void Barrier() => Group.Barrier();
+
+    public void Dispose()
+    {
+        reducer?.Dispose();
+        Group.Dispose();
+    }
+}
