@@ -14,7 +14,7 @@ public class OnnxExporterTests(ITestOutputHelper log)
 {
     private const double Tolerance = 1e-4;
 
-    private void AssertParity(OnnxSegmenter onnx, Models.SegmentationModel model, int batch, int height, int width, int seed, string what)
+    private void AssertParity(OnnxSegmenter onnx, SemiSeg.Models.SegmentationModel model, int batch, int height, int width, int seed, string what)
     {
         var (difference, scale) = OnnxParity.Compare(onnx, model, batch, height, width, seed);
         log.WriteLine($"{what} {batch}x3x{height}x{width}: max |ONNX Runtime - libtorch| = {difference:E2} (max |logit| = {scale:F3})");

@@ -21,7 +21,7 @@ public class OnnxSegmenterTests(ITestOutputHelper log)
         return pixels;
     }
 
-    private (double Difference, double AgreeingLabels) CompareWithPredictor(OnnxSegmenter onnx, Models.SegmentationModel model, int[]? window,
+    private (double Difference, double AgreeingLabels) CompareWithPredictor(OnnxSegmenter onnx, SemiSeg.Models.SegmentationModel model, int[]? window,
                                                                             int height, int width, int seed)
     {
         var image = new RgbImage(height, width, RandomPixels(height, width, seed));
