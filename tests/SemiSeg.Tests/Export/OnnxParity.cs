@@ -13,9 +13,12 @@ internal static class OnnxParity
     public static ExperimentConfig Config(string relative) => ExperimentConfig.Load(Path.Combine(RepositoryPaths.Root, "configs", relative));
 
     /// <summary>
-    /// The config's network in eval mode with random weights, and random batch-norm scales, shifts and
-    /// running statistics: freshly initialised norms are near the identity (and zero-init residual
-    /// norms switch whole branches off), which would leave parts of the graph untested.
+    /// The config's network in eval mode with random weights, random batch-norm scales and shifts, and
+    /// running statistics calibrated on a random batch (each norm's mean and variance are those of its
+    /// conv's output, as after training). Freshly initialised norms would be near the identity (and
+    /// zero-init residual norms would switch whole branches off, leaving parts of the graph untested),
+    /// while uncalibrated ones let activations grow through 100 layers until 1e-4 is below float32's
+    /// resolution of the logits.
     /// </summary>
     public static SegmentationModel RandomNetwork(NetConfig config, ulong seed)
     {
@@ -29,11 +32,41 @@ internal static class OnnxParity
             var shape = new[] { norm.NumFeatures };
             norm.Weight.CopyInPlace(T.Rand(shape, generator) * 0.5 + 0.75);
             norm.Bias.CopyInPlace(T.Randn(shape, generator) * 0.1);
-            norm.RunningMean.CopyInPlace(T.Randn(shape, generator) * 0.1);
-            norm.RunningVar.CopyInPlace(T.Rand(shape, generator) * 0.5 + 0.75);
         }
         model.Eval();
+        CalibrateNorms(model, generator);
         return model;
+    }
+
+    /// <summary>Sets every conv-following norm's running statistics to those of the conv's output on a random (2, 3, 48, 48) batch, in one forward.</summary>
+    private static void CalibrateNorms(SegmentationModel model, Generator generator)
+    {
+        var modules = model.NamedModules().ToDictionary(m => m.Name, m => m.Module);
+        var normAfter = new Dictionary<Module, BatchNorm2d>();
+        foreach (var (path, module) in modules)
+            if (module is Conv2d && FollowingNorm(path, modules) is { } norm) normAfter[module] = norm;
+        using var watch = ForwardObserver.Watch((layer, _, convOutput) =>
+        {
+            if (!normAfter.TryGetValue(layer, out var norm)) return;
+            using var scope = T.NewDisposeScope();
+            var mean = convOutput.Mean(new long[] { 0, 2, 3 });
+            var variance = (convOutput - mean.Reshape(1, -1, 1, 1)).Pow(2).Mean(new long[] { 0, 2, 3 }).ClampMin(1e-3);
+            norm.RunningMean.CopyInPlace(mean);
+            norm.RunningVar.CopyInPlace(variance);
+        });
+        using var calibration = model.Forward(T.Randn(new long[] { 2, 3, 48, 48 }, generator));
+    }
+
+    /// <summary>The norm a conv feeds: bnK beside convK (blocks), the next index (Sequentials), or the stem's bn1.</summary>
+    private static BatchNorm2d? FollowingNorm(string path, IReadOnlyDictionary<string, Module> modules)
+    {
+        var cut = path.LastIndexOf('.');
+        var (parent, name) = (path[..cut], path[(cut + 1)..]);
+        var candidates = new List<string>();
+        if (name.StartsWith("conv")) candidates.Add($"{parent}.bn{name[4..]}");
+        if (int.TryParse(name, out var index)) candidates.Add($"{parent}.{index + 1}");
+        if (path.StartsWith("encoder.conv1")) candidates.Add("encoder.bn1");
+        return candidates.Select(c => modules.GetValueOrDefault(c)).OfType<BatchNorm2d>().FirstOrDefault();
     }
 
     public static OnnxExportOptions Options(ExperimentConfig config, long? height = null, long? width = null) =>
