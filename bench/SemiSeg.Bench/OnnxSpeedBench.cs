@@ -25,7 +25,7 @@ internal static class OnnxSpeedBench
         var cases = new[]
         {
             ("FashionScenes preset (configs/fashion/u2pl.yaml), 64x64", Path.Combine(root, "configs/fashion/u2pl.yaml"), 64, quick ? 3 : 30),
-            ("VOC ResNet-101 DeepLabv3+ (configs/pascal/1464/u2pl.yaml), 321x321", Path.Combine(root, "configs/pascal/1464/u2pl.yaml"), 321, quick ? 1 : 5),
+            ("VOC ResNet-101 DeepLabv3+ (configs/pascal/1464/u2pl.yaml), 161x161", Path.Combine(root, "configs/pascal/1464/u2pl.yaml"), 161, quick ? 1 : 3),
         };
         Console.WriteLine($"| network, input (batch 1) | threads | libtorch eval forward img/s | ONNX Runtime CPU EP img/s | ONNX / libtorch | max abs logit difference |");
         Console.WriteLine("|---|---|---|---|---|---|");
