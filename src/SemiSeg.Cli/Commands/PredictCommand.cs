@@ -6,10 +6,11 @@ using SemiSeg.Torch;
 namespace SemiSeg.Cli.Commands;
 
 /// <summary>
-/// `semiseg predict --checkpoint FILE --input DIR_OR_IMAGE --output DIR [--amp bf16]`: for each image, the label
+/// `semiseg predict (--checkpoint FILE | --onnx FILE) --input DIR_OR_IMAGE --output DIR [--amp bf16]`: for each image, the label
 /// map as a grayscale PNG (pixel value = class), a colour-palette PNG and an overlay on the image.
 /// The network is the one eval would score (--model), with eval's --flip and --scales; --set,
-/// --device and --threads override the config as for train and eval.
+/// --device and --threads override the config as for train and eval. With --onnx the model exported by
+/// `semiseg export` runs on ONNX Runtime through SemiSeg.Inference instead (<see cref="OnnxPredict"/>).
 /// </summary>
 internal static class PredictCommand
 {
@@ -17,7 +18,8 @@ internal static class PredictCommand
 
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint written by train", Required = true };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "checkpoint written by train (or give --onnx)" };
+        var onnx = new Option<string?>("--onnx") { Description = "a model written by semiseg export, run on ONNX Runtime instead of a checkpoint" };
         var input = new Option<string>("--input") { Description = "an image file or a folder of images", Required = true };
         var output = new Option<string>("--output") { Description = "folder for the label, colour and overlay PNGs", Required = true };
         var config = new Option<string?>("--config") { Description = "config (default: the one stored in the checkpoint)" };
@@ -29,11 +31,19 @@ internal static class PredictCommand
         var flip = new Option<bool>("--flip") { Description = "average with the horizontally flipped image" };
         var scales = new Option<double[]>("--scales") { Description = "multi-scale prediction, e.g. --scales 0.75 1 1.25", AllowMultipleArgumentsPerToken = true };
         var amp = CheckpointConfig.AmpOption();
-        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, input, output, config, model, flip, scales, amp };
+        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, onnx, input, output, config, model, flip, scales, amp };
         var options = new RunOptions().AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
-            var path = result.GetValue(checkpoint)!;
+            if (result.GetValue(onnx) is { } onnxPath)
+            {
+                var unused = new Option[] { checkpoint, config, flip, scales, amp, options.Set, options.Device }.Where(o => result.GetResult(o) is { Implicit: false });
+                if (unused.FirstOrDefault() is { } clash) throw new ArgumentException($"{clash.Name} does not apply to --onnx (the exported model carries its settings)");
+                if (result.GetResult(model) is { Implicit: false }) throw new ArgumentException("--model does not apply to --onnx (export chose the network)");
+                OnnxPredict.Run(onnxPath, Inputs(result.GetValue(input)!), result.GetValue(output)!, result.GetValue(options.Threads) ?? 0);
+                return;
+            }
+            var path = result.GetValue(checkpoint) ?? throw new ArgumentException("give --checkpoint (or --onnx)");
             var experiment = CheckpointConfig.Load(result.GetValue(config), path, options.Overrides(result).Concat(CheckpointConfig.AmpOverride(result.GetValue(amp))));
             using var models = CheckpointConfig.LoadModels(experiment, path, result.GetValue(model)!, out var network, out var chosen);
             Console.WriteLine($"model: {chosen.Name} of {path} ({chosen.Reason})");
@@ -66,7 +76,7 @@ internal static class PredictCommand
         return command;
     }
 
-    private static IReadOnlyList<string> Inputs(string input)
+    internal static IReadOnlyList<string> Inputs(string input)
     {
         if (File.Exists(input)) return new[] { input };
         if (!Directory.Exists(input)) throw new FileNotFoundException($"{input}: no such image or folder", input);
@@ -86,7 +96,7 @@ internal static class PredictCommand
         return Tensor.From<float>(data, new long[] { 1, 3, image.Height, image.Width }, device);
     }
 
-    private static ByteImage Colour(byte[] labels, int height, int width)
+    internal static ByteImage Colour(byte[] labels, int height, int width)
     {
         var rgb = new byte[labels.Length * 3];
         for (var i = 0; i < labels.Length; i++)
@@ -98,7 +108,7 @@ internal static class PredictCommand
     }
 
     /// <summary>Half image, half class colour; background (class 0) keeps the image.</summary>
-    private static ByteImage Overlay(ByteImage image, byte[] labels)
+    internal static ByteImage Overlay(ByteImage image, byte[] labels)
     {
         var rgb = (byte[])image.Pixels.Clone();
         for (var i = 0; i < labels.Length; i++)

@@ -17,6 +17,7 @@ internal static class SemiSegCommand
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(TableCommand.Create());
