@@ -31,6 +31,7 @@ internal sealed class U2plStepSession : IDisposable
     public U2plStepSession(ExperimentConfig config, long stepsPerEpoch)
     {
         this.config = config;
+        DeviceCheck.Ensure(config.Device, config.SourcePath);   // one line, not the dispatcher's text, on a CPU build
         if (config.Threads > 0) T.NumThreads = config.Threads;
         T.ManualSeed(config.Seed);
         method = MethodRegistry.Create(config) as U2plMethod ?? throw new ArgumentException($"{config.SourcePath}: method must be u2pl");
