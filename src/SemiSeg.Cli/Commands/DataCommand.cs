@@ -118,8 +118,23 @@ internal static class DataCommand
             {
                 Steps = result.GetValue(steps), LearningRate = result.GetValue(learningRate), Seed = result.GetValue(seed), Task = result.GetValue(task)!,
             };
-            var outcome = BackbonePretraining.Run(net, FashionMnist.Load(train: true), result.GetValue(output)!, options,
-                (step, loss, accuracy) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {loss:F3}  accuracy {accuracy * 100:F1}%")));
+            var resume = BackbonePretraining.ResumePath(result.GetValue(output)!);
+            if (File.Exists(resume)) Console.WriteLine($"resuming from {resume}");
+            // Ctrl-C saves the state at the next step; running the command again continues from it.
+            using var stop = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            BackbonePretraining.Result outcome;
+            try
+            {
+                outcome = BackbonePretraining.Run(net, FashionMnist.Load(train: true), result.GetValue(output)!, options,
+                    (step, loss, accuracy) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {loss:F3}  accuracy {accuracy * 100:F1}%")),
+                    stop.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"encoder pre-trained in {outcome.Seconds:F0} s (last accuracy {outcome.FinalAccuracy * 100:F1}%) -> {result.GetValue(output)}"));
         }));

@@ -1,4 +1,7 @@
 using SemiSeg.Data;
+using SemiSeg.Models;
+using SemiSeg.Tests.Data;
+using SemiSeg.Torch.Serialization;
 using SemiSeg.Training;
 
 namespace SemiSeg.Tests.Training;
@@ -45,5 +48,58 @@ public class BackbonePretrainingTests
         Assert.Equal(4, rotation.OutputCount);
         Assert.Equal(10, classes.OutputCount);
         Assert.Throws<ArgumentException>(() => (classes with { Task = "jigsaw" }).OutputCount);
+    }
+
+    private static readonly NetConfig TinyNet = new()
+    {
+        Encoder = new EncoderConfig { Type = "resnet18", Width = 4, DeepStem = false, MultiGrid = false },
+    };
+
+    [Fact]
+    public void AStoppedPreTrainingResumesToTheSameWeightsAsAnUninterruptedOne()
+    {
+        using var folder = new TempDirectory();
+        var garments = Garments();
+        var options = new BackbonePretraining.Options { Steps = 60, BatchSize = 4, Size = 32, LearningRate = 0.05, Seed = 2 };
+        var whole = Path.Combine(folder.Path, "whole.pth");
+        BackbonePretraining.Run(TinyNet, garments, whole, options);
+        Assert.False(File.Exists(BackbonePretraining.ResumePath(whole)));   // removed once the encoder is written
+
+        // Stopped after the step-50 progress line (the state saved there), then run again.
+        var resumed = Path.Combine(folder.Path, "resumed.pth");
+        using var stop = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() =>
+            BackbonePretraining.Run(TinyNet, garments, resumed, options, (step, _, _) => { if (step == 50) stop.Cancel(); }, stop.Token));
+        Assert.False(File.Exists(resumed));
+        Assert.True(File.Exists(BackbonePretraining.ResumePath(resumed)));
+        var progress = new List<int>();
+        BackbonePretraining.Run(TinyNet, garments, resumed, options, (step, _, _) => progress.Add(step));
+        Assert.Equal(new[] { 60 }, progress);   // it went on from step 50
+
+        using var a = TorchFile.LoadDict(whole);
+        using var b = TorchFile.LoadDict(resumed);
+        var expected = a.ToTensors();
+        var actual = b.ToTensors().ToDictionary(kv => kv.Key, kv => kv.Value);
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var (key, tensor) in expected)
+        {
+            using var scope = SemiSeg.Torch.Torch.NewDisposeScope();
+            Assert.True((tensor - actual[key]).Abs().Max().Item() == 0, key);
+        }
+    }
+
+    [Fact]
+    public void AResumeWithOtherOptionsIsRefusedNamingTheFileAndTheOption()
+    {
+        using var folder = new TempDirectory();
+        var garments = Garments();
+        var options = new BackbonePretraining.Options { Steps = 60, BatchSize = 4, Size = 32, LearningRate = 0.05 };
+        var output = Path.Combine(folder.Path, "encoder.pth");
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        Assert.Throws<OperationCanceledException>(() => BackbonePretraining.Run(TinyNet, garments, output, options, cancel: stop.Token));
+        var error = Assert.Throws<InvalidDataException>(() => BackbonePretraining.Run(TinyNet, garments, output, options with { LearningRate = 0.1 }));
+        Assert.Contains(BackbonePretraining.ResumePath(output), error.Message);
+        Assert.Contains("lr 0.05", error.Message);
     }
 }
