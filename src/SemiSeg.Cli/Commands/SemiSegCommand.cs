@@ -21,6 +21,7 @@ internal static class SemiSegCommand
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(TableCommand.Create());
         root.Subcommands.Add(PseudoLabelsCommand.Create());
+        root.Subcommands.Add(CheckRunCommand.Create());
         return root;
     }
 }
