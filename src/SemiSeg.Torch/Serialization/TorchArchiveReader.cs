@@ -181,7 +181,8 @@ internal sealed class TorchArchiveReader
     /// <summary>The Python object tree as TorchValues; tuples become lists.</summary>
     private static TorchValue ToValue(object? value, string path, int depth)
     {
-        if (depth > MaxDepth) throw new InvalidDataException($"containers nest deeper than {MaxDepth} levels at {Where(path)}");
+        if (depth >= MaxDepth && value is List<object?> or object?[] or PickleReader.Dict)
+            throw new InvalidDataException($"containers nest deeper than {MaxDepth} levels at {Where(path)}");
         switch (value)
         {
             case null: return TorchValue.None();

@@ -9,15 +9,17 @@ public class DivergenceGuardTests
     public void ALossAboveTheFactorTimesTheRecentMedianIsCaught()
     {
         var guard = new DivergenceGuard(1000);
-        // Fewer than MinimumHistory steps: nothing to compare with yet, even 9e18 passes.
+        // Fewer than MinimumHistory steps: nothing to compare with yet.
         for (var k = 0; k < DivergenceGuard.MinimumHistory - 1; k++) Assert.Null(guard.Check(k % 2 == 0 ? 1.0 : 3.0));
-        Assert.Null(guard.Check(2.0));
-        // History 1, 3, 1, 3, 1, 3, 1, 3, 1, 2: median 2, so the bound is 2000.
-        Assert.Null(guard.Check(1999));
+        Assert.Null(guard.Check(3.0));
+        // History 1, 3, 1, 3, 1, 3, 1, 3, 1, 3: median 2, so the bound is 2000.
         var reason = guard.Check(9e18);
         Assert.NotNull(reason);
-        Assert.Contains("median 2", reason);
+        Assert.Contains("median 2 of the last 10 steps", reason);
         Assert.Contains("trainer.divergence_factor 1000", reason);
+        // A rejected loss does not join the history.
+        Assert.Null(guard.Check(1999));
+        Assert.NotNull(guard.Check(2001 * 1.5));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class HostileFileTests : IDisposable
         var bytes = File.ReadAllBytes(path);
         // Every header (local and central) of the storage entry gets the claimed uncompressed size.
         foreach (var (signature, offset) in new[] { (0x04034b50u, 22), (0x02014b50u, 24) })
-            for (var k = 0; k + 4 <= bytes.Length; k++)
+            for (var k = 0; k + 60 <= bytes.Length; k++)
                 if (BitConverter.ToUInt32(bytes, k) == signature && Encoding.ASCII.GetString(bytes, k + (signature == 0x04034b50u ? 30 : 46), 14) == "archive/data/0")
                     BitConverter.GetBytes(claimed).CopyTo(bytes, k + offset);
         File.WriteAllBytes(path, bytes);
