@@ -33,7 +33,8 @@ public static class RunFolderCheck
 
         if (metrics.Select(m => m.Epoch).SequenceEqual(Enumerable.Range(0, epochs)))
         {
-            if (last is not null && !Same(metrics[^1].MeanIoU, last.MeanIoU))
+            // A checkpoint a signal saved during the first epoch commits no epoch: nothing to compare.
+            if (epochs > 0 && last is not null && !Same(metrics[^1].MeanIoU, last.MeanIoU))
                 problems.Add($"metrics.jsonl's epoch {epochs - 1} has mIoU {metrics[^1].MeanIoU}, {Checkpoint.Last} {last.MeanIoU}");
         }
         else if (metrics.Select(m => m.Epoch).SequenceEqual(Enumerable.Range(0, epochs - 1)))
