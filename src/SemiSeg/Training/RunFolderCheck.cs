@@ -29,7 +29,7 @@ public static class RunFolderCheck
         }
         var (epochs, bestEpoch, bestMiou, stored) = ReadCommit(state.LastCheckpoint);
         var metrics = RunRecords.ReadMetrics(state.MetricsPath).ToList();
-        var last = stored ?? (metrics.Count == epochs ? metrics[^1] : null);
+        var last = stored ?? (epochs > 0 && metrics.Count == epochs ? metrics[^1] : null);
 
         if (metrics.Select(m => m.Epoch).SequenceEqual(Enumerable.Range(0, epochs)))
         {
