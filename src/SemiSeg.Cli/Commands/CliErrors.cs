@@ -4,7 +4,7 @@ using SemiSeg.Training;
 
 namespace SemiSeg.Cli.Commands;
 
-/// <summary>Turns the errors a user can cause (bad config, bad data, bad files) into one clear line and exit code 1.</summary>
+/// <summary>Turns the errors a user can cause (bad config, bad data, bad files) into one clear line and exit code 1; a run stopped by a signal exits with 3.</summary>
 internal static class CliErrors
 {
     public static int Run(Action action)
@@ -13,6 +13,11 @@ internal static class CliErrors
         {
             action();
             return 0;
+        }
+        catch (TrainingStoppedException e)
+        {
+            Console.Error.WriteLine($"stopped: {e.Message}");
+            return TrainingStoppedException.ExitCode;
         }
         catch (Exception e) when (e is SemiSeg.ConfigException or DatasetException or FileNotFoundException
                                        or InvalidDataException or InvalidOperationException or ArgumentException

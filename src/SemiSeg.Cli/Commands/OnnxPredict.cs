@@ -10,20 +10,20 @@ namespace SemiSeg.Cli.Commands;
 /// </summary>
 internal static class OnnxPredict
 {
-    public static void Run(string modelPath, IReadOnlyList<string> files, string outDir, int threads)
+    /// <param name="stems">output path stems, one per file (PredictionOutputs.Plan: checked against the input folder and existing outputs)</param>
+    public static void Run(string modelPath, IReadOnlyList<string> files, IReadOnlyList<string> stems, string outDir, int threads)
     {
         using var segmenter = new OnnxSegmenter(modelPath, threads);
         var window = segmenter.Window is { } w ? $"windows of {w.Height}x{w.Width}" : "whole images";
         Console.WriteLine($"model: {modelPath} on ONNX Runtime ({segmenter.Info.ClassNames.Count} classes, {window})");
         Directory.CreateDirectory(outDir);
-        foreach (var file in files)
+        foreach (var (file, stem) in files.Zip(stems))
         {
             var image = ImageFile.Read(file);
             if (image.Channels != 3) throw new InvalidDataException($"{file}: expected an RGB image, got {image.Channels} channels");
             var result = segmenter.Segment(image.Pixels, image.Height, image.Width);
             if (result.NumClasses > 256) throw new InvalidDataException($"{modelPath}: {result.NumClasses} classes do not fit 8-bit label PNGs");
             var labels = result.Labels.Select(l => (byte)l).ToArray();
-            var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
             ImageFile.Write(stem + "_label.png", new ByteImage(image.Height, image.Width, 1, labels));
             ImageFile.Write(stem + "_color.png", PredictCommand.Colour(labels, image.Height, image.Width));
             ImageFile.Write(stem + "_overlay.png", PredictCommand.Overlay(image, labels));

@@ -31,16 +31,20 @@ internal static class PredictCommand
         var flip = new Option<bool>("--flip") { Description = "average with the horizontally flipped image" };
         var scales = new Option<double[]>("--scales") { Description = "multi-scale prediction, e.g. --scales 0.75 1 1.25", AllowMultipleArgumentsPerToken = true };
         var amp = CheckpointConfig.AmpOption();
-        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, onnx, input, output, config, model, flip, scales, amp };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace predictions already in --output" };
+        var command = new Command("predict", "Segment images with a trained checkpoint") { checkpoint, onnx, input, output, config, model, flip, scales, amp, overwrite };
         var options = new RunOptions().AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
+            var files = Inputs(result.GetValue(input)!);
+            var outDir = result.GetValue(output)!;
+            var stems = PredictionOutputs.Plan(result.GetValue(input)!, files, outDir, result.GetValue(overwrite));
             if (result.GetValue(onnx) is { } onnxPath)
             {
                 var unused = new Option[] { checkpoint, config, flip, scales, amp, options.Set, options.Device }.Where(o => result.GetResult(o) is { Implicit: false });
                 if (unused.FirstOrDefault() is { } clash) throw new ArgumentException($"{clash.Name} does not apply to --onnx (the exported model carries its settings)");
                 if (result.GetResult(model) is { Implicit: false }) throw new ArgumentException("--model does not apply to --onnx (export chose the network)");
-                OnnxPredict.Run(onnxPath, Inputs(result.GetValue(input)!), result.GetValue(output)!, result.GetValue(options.Threads) ?? 0);
+                OnnxPredict.Run(onnxPath, files, stems, outDir, result.GetValue(options.Threads) ?? 0);
                 return;
             }
             var path = result.GetValue(checkpoint) ?? throw new ArgumentException("give --checkpoint (or --onnx)");
@@ -48,8 +52,6 @@ internal static class PredictCommand
             using var models = CheckpointConfig.LoadModels(experiment, path, result.GetValue(model)!, out var network, out var chosen);
             Console.WriteLine($"model: {chosen.Name} of {path} ({chosen.Reason})");
             network.Eval();
-            var files = Inputs(result.GetValue(input)!);
-            var outDir = result.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             var window = experiment.Data.ValMode == "sliding" && experiment.Data.ValWindow is { } w ? new[] { w.Height, w.Width } : null;
             var predictor = new Predictor(images => network.Forward(images).Prediction, experiment.Net.NumClasses)
@@ -60,13 +62,12 @@ internal static class PredictCommand
             };
             var mean = experiment.Data.ValAugmentation.Mean;
             var std = experiment.Data.ValAugmentation.Std;
-            foreach (var file in files)
+            foreach (var (file, stem) in files.Zip(stems))
             {
                 using var scope = Torch.Torch.NewDisposeScope();
                 using var noGrad = Torch.Torch.NoGrad();
                 var image = ImageFile.Read(file);
                 var labels = predictor.Predict(Normalised(image, mean, std, experiment.Device)).Select(0, 0).To(ScalarType.UInt8).To(Device.CPU).ToArray<byte>();
-                var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
                 ImageFile.Write(stem + "_label.png", new ByteImage(image.Height, image.Width, 1, labels));
                 ImageFile.Write(stem + "_color.png", Colour(labels, image.Height, image.Width));
                 ImageFile.Write(stem + "_overlay.png", Overlay(image, labels));

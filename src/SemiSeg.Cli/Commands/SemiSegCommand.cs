@@ -23,6 +23,7 @@ internal static class SemiSegCommand
         root.Subcommands.Add(TableCommand.Create());
         root.Subcommands.Add(PseudoLabelsCommand.Create());
         root.Subcommands.Add(DistCheckCommand.Create());
+        root.Subcommands.Add(CheckRunCommand.Create());
         return root;
     }
 }

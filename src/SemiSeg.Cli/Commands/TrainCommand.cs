@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SemiSeg.Cli.Distributed;
+using System.Runtime.InteropServices;
 using SemiSeg.Training;
 
 namespace SemiSeg.Cli.Commands;
@@ -34,12 +35,24 @@ internal static class TrainCommand
                     return;
                 }
                 var runDirectory = result.GetValue(output) ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(path));
+                using var stop = new CancellationTokenSource();
+                using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => FirstSignalStops(context, stop));
+                using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => FirstSignalStops(context, stop));
                 var summary = ConsoleTrainingObserver.RunWithProgress(observer =>
-                    new Trainer(experiment, runDirectory, observer).Run(result.GetValue(resume)));
+                    new Trainer(experiment, runDirectory, observer).Run(result.GetValue(resume), stop: stop.Token));
                 if (SemiSeg.Torch.Distributed.DistributedEnvironment.FromProcess().Rank == 0) ResultTable.Print(summary);
             });
             return code != 0 ? code : launched;
         });
         return command;
+    }
+
+    /// <summary>The first SIGTERM or Ctrl-C lets the step finish and the run save (exit code 3); a second one ends the process at once.</summary>
+    private static void FirstSignalStops(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        if (stop.IsCancellationRequested) return;   // the default action: the process ends now
+        context.Cancel = true;
+        stop.Cancel();
+        Console.Error.WriteLine($"{context.Signal}: stopping after this step and saving the checkpoint (send it again to stop at once)");
     }
 }

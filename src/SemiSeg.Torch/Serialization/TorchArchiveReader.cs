@@ -12,36 +12,47 @@ namespace SemiSeg.Torch.Serialization;
 /// not know the SETITEM opcode of one-entry dicts. This reader knows the few Python objects
 /// torch.save uses for tensors and containers, plus NumPy scalars (read as numbers), and refuses
 /// anything else by name. Tensors
-/// saved on a GPU load on the CPU (as map_location="cpu").
+/// saved on a GPU load on the CPU (as map_location="cpu"). A hostile or damaged file cannot make
+/// it allocate more than the file holds: every entry's size is bounded by the file's length before
+/// it is read (torch.save stores entries uncompressed), every entry's CRC-32 is checked, a tensor
+/// view may not address more elements than its storage has, and containers nest at most
+/// <see cref="MaxDepth"/> deep.
 /// </summary>
 internal sealed class TorchArchiveReader
 {
+    /// <summary>Containers deeper than this are refused (a checkpoint nests about five levels; recursion is bounded by it).</summary>
+    public const int MaxDepth = 64;
+
     private readonly ZipArchive zip;
     private readonly string prefix;
+    private readonly long fileLength;
     private readonly Dictionary<string, Tensor> storages = new();
+    private long bytesRead;
 
-    private TorchArchiveReader(ZipArchive zip, string prefix)
+    private TorchArchiveReader(ZipArchive zip, string prefix, long fileLength)
     {
         this.zip = zip;
         this.prefix = prefix;
+        this.fileLength = fileLength;
     }
 
     /// <summary>Reads the file into a tree that owns its tensors. Errors are <see cref="InvalidDataException"/>s without the path (the caller adds it).</summary>
     internal static TorchValue Read(string path)
     {
         using var zip = ZipFile.OpenRead(path);
+        var fileLength = new FileInfo(path).Length;
         var pickle = zip.Entries.FirstOrDefault(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal))
                      ?? throw new InvalidDataException("the zip archive has no data.pkl, so torch.save did not write it");
         var prefix = pickle.FullName[..^"data.pkl".Length];
         var byteOrder = zip.GetEntry(prefix + "byteorder");
-        if (byteOrder is not null && ReadAll(byteOrder) is var order && Encoding.ASCII.GetString(order) != "little")
+        var reader = new TorchArchiveReader(zip, prefix, fileLength);
+        if (byteOrder is not null && reader.ReadAll(byteOrder) is var order && Encoding.ASCII.GetString(order) != "little")
             throw new InvalidDataException("the tensors were saved big-endian; only little-endian files are supported");
 
-        var reader = new TorchArchiveReader(zip, prefix);
         // Storages and the tensors viewing them live in this scope; the tree takes its own handles.
         using var scope = Torch.NewDisposeScope();
-        var root = new PickleReader(ReadAll(pickle), reader.PersistentLoad, reader.Call).Load();
-        return ToValue(root, "");
+        var root = new PickleReader(reader.ReadAll(pickle), reader.PersistentLoad, reader.Call).Load();
+        return ToValue(root, "", 0);
     }
 
     /// <summary>torch.save's persistent ids: ("storage", torch.FloatStorage, key, location, numel).</summary>
@@ -127,6 +138,13 @@ internal sealed class TorchArchiveReader
         var strides = stride.Select(s => s as long? ?? throw new InvalidDataException("a tensor stride is not an int")).ToArray();
         if (sizes.Length != strides.Length) throw new InvalidDataException("a tensor's size and stride differ in length");
         // The last element a view reaches; an empty tensor reaches none.
+        if (sizes.Any(n => n < 0) || strides.Any(st => st < 0))
+            throw new InvalidDataException($"tensor [{string.Join(", ", sizes)}] has a negative size or stride");
+        // A view may not address more elements than its storage holds: a zero or overlapping stride
+        // would otherwise let a few bytes in the file become gigabytes once the tensor is copied.
+        var elements = sizes.Aggregate(1.0, (product, n) => product * n);
+        if (elements > storage.NumEl)
+            throw new InvalidDataException($"tensor [{string.Join(", ", sizes)}] addresses {elements:0} elements of a storage of {storage.NumEl} (overlapping strides)");
         var last = sizes.Any(n => n == 0) ? offset - 1 : offset + sizes.Zip(strides, (n, st) => (n - 1) * st).Sum();
         if (offset < 0 || last >= storage.NumEl)
             throw new InvalidDataException($"tensor [{string.Join(", ", sizes)}] at offset {offset} reaches past its storage of {storage.NumEl} elements");
@@ -141,17 +159,30 @@ internal sealed class TorchArchiveReader
             return new Tensor(TorchException.Check(NativeMethods.ss_tensor_from_data(p, (int)dtype, s, 1, (int)DeviceType.CPU, -1)));
     }
 
-    private static byte[] ReadAll(ZipArchiveEntry entry)
+    /// <summary>An entry's bytes, its size bounded by the file before anything is allocated and its CRC-32 checked.</summary>
+    private byte[] ReadAll(ZipArchiveEntry entry)
     {
-        using var stream = entry.Open();
+        // torch.save stores entries uncompressed, so together they cannot hold more than the file.
+        if (entry.Length < 0 || entry.Length > fileLength - bytesRead || entry.CompressedLength > fileLength)
+            throw new InvalidDataException($"entry '{entry.FullName}' claims {entry.Length} bytes, more than the file's {fileLength} can hold");
+        bytesRead += entry.Length;
         var bytes = new byte[entry.Length];
-        stream.ReadExactly(bytes);
+        using (var stream = entry.Open())
+        {
+            try { stream.ReadExactly(bytes); }
+            catch (EndOfStreamException) { throw new InvalidDataException($"entry '{entry.FullName}' ends before its {entry.Length} bytes"); }
+        }
+        var crc = Crc32.Compute(bytes);
+        if (crc != entry.Crc32)
+            throw new InvalidDataException($"entry '{entry.FullName}' fails its CRC-32 check (stored {entry.Crc32:x8}, read {crc:x8}): the file is damaged");
         return bytes;
     }
 
     /// <summary>The Python object tree as TorchValues; tuples become lists.</summary>
-    private static TorchValue ToValue(object? value, string path)
+    private static TorchValue ToValue(object? value, string path, int depth)
     {
+        if (depth >= MaxDepth && value is List<object?> or object?[] or PickleReader.Dict)
+            throw new InvalidDataException($"containers nest deeper than {MaxDepth} levels at {Where(path)}");
         switch (value)
         {
             case null: return TorchValue.None();
@@ -164,7 +195,7 @@ internal sealed class TorchArchiveReader
                 var items = new List<TorchValue>();
                 try
                 {
-                    foreach (var item in (IEnumerable<object?>)value) items.Add(ToValue(item, Join(path, items.Count.ToString())));
+                    foreach (var item in (IEnumerable<object?>)value) items.Add(ToValue(item, Join(path, items.Count.ToString()), depth + 1));
                     return TorchValue.FromList(items);
                 }
                 catch { foreach (var item in items) item.Dispose(); throw; }
@@ -180,7 +211,7 @@ internal sealed class TorchArchiveReader
                             long i => i,
                             _ => throw new InvalidDataException($"the dict at {Where(path)} has a key of {PickleReader.Describe(key)}; only str and int keys are supported"),
                         };
-                        tree.Add(k, ToValue(item, Join(path, key.ToString()!)));
+                        tree.Add(k, ToValue(item, Join(path, key.ToString()!), depth + 1));
                     }
                     return TorchValue.FromDict(tree);
                 }

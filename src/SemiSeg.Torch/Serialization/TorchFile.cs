@@ -63,7 +63,12 @@ public static class TorchFile
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"no PyTorch file at {full}", full);
         try { return TorchArchiveReader.Read(full); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{full} is not a PyTorch file this reader can load: {e.Message}", e); }
+        // A damaged or crafted zip surfaces from System.IO.Compression as any of these; each becomes one line naming the file.
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or OverflowException or ArgumentException
+                                      or NotSupportedException or IOException and not FileNotFoundException)
+        {
+            throw new InvalidDataException($"{full} is not a PyTorch file this reader can load: {e.Message}", e);
+        }
     }
 
     /// <summary>Reads a file whose top level is a dict (a checkpoint or a state dict). The caller owns the result.</summary>

@@ -12,12 +12,15 @@ public sealed class ConfigNode
 {
     private readonly YamlNode node;
     private readonly HashSet<string> read;
+    // Values that came from --set, with their assignment: an error in one names the --set, not a line of the file.
+    private readonly Dictionary<YamlNode, string> overrides;
 
     public string Path { get; }
     public string Source { get; }
 
-    private ConfigNode(YamlNode node, string path, string source, HashSet<string> read)
+    private ConfigNode(YamlNode node, string path, string source, HashSet<string> read, Dictionary<YamlNode, string> overrides)
     {
+        this.overrides = overrides;
         this.node = node;
         Path = path;
         Source = source;
@@ -39,12 +42,13 @@ public sealed class ConfigNode
 
     public static ConfigNode Parse(string yaml, string source = "<config>")
     {
+        YamlDepth.Ensure(yaml, source);
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : new YamlMappingNode();
         if (root is YamlScalarNode { Value: null or "" }) root = new YamlMappingNode();
         if (root is not YamlMappingNode) throw new ConfigException("(root)", "the top level must be a mapping of sections", source);
-        return new ConfigNode(root, "", source, new HashSet<string>());
+        return new ConfigNode(root, "", source, new HashSet<string>(), new Dictionary<YamlNode, string>(ReferenceEqualityComparer.Instance));
     }
 
     private YamlMappingNode Map => node as YamlMappingNode ?? throw Error(Path, "expected a mapping");
@@ -67,9 +71,9 @@ public sealed class ConfigNode
     {
         var raw = Raw(key);
         if (raw is null || raw is YamlScalarNode { Value: null or "" or "~" or "null" })
-            return new ConfigNode(new YamlMappingNode(), Child(key), Source, read);
+            return new ConfigNode(new YamlMappingNode(), Child(key), Source, read, overrides);
         if (raw is not YamlMappingNode) throw Error(Child(key), $"expected a section (mapping), got '{raw}'", raw);
-        return new ConfigNode(raw, Child(key), Source, read);
+        return new ConfigNode(raw, Child(key), Source, read, overrides);
     }
 
     public string? String(string key, string? fallback = null)
@@ -185,7 +189,8 @@ public sealed class ConfigNode
             : throw Error(Child(key), $"{value.ToString(CultureInfo.InvariantCulture)} is outside [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]", Raw(key));
 
     public ConfigException Error(string path, string message, YamlNode? at = null) =>
-        new(path, message, at is null ? Source : $"{Source}:{at.Start.Line}");
+        new(path, message, at is null ? Source
+            : overrides.TryGetValue(at, out var assignment) ? $"--set {assignment}" : $"{Source}:{at.Start.Line}");
 
     /// <summary>Applies a `key.path=value` override; the value is parsed as YAML (so [1, 2] is a list).</summary>
     public void Set(string assignment)
@@ -193,9 +198,11 @@ public sealed class ConfigNode
         var equals = assignment.IndexOf('=');
         if (equals <= 0) throw new ConfigException($"--set {assignment}", "expected key.path=value");
         var keys = assignment[..equals].Trim().Split('.');
+        YamlDepth.Ensure(assignment[(equals + 1)..], $"--set {assignment}");
         var valueStream = new YamlStream();
         valueStream.Load(new StringReader(assignment[(equals + 1)..]));
         YamlNode value = valueStream.Documents.Count > 0 ? valueStream.Documents[0].RootNode : new YamlScalarNode("");
+        foreach (var part in value.AllNodes) overrides[part] = assignment;
         var map = Map;
         for (var k = 0; k < keys.Length - 1; k++)
         {

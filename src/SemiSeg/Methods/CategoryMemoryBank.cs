@@ -150,7 +150,12 @@ public sealed class CategoryMemoryBank : IDisposable
     public void SetState(IReadOnlyDictionary<string, Tensor> state)
     {
         for (var c = 0; c < NumClasses; c++)
-            if (!state.ContainsKey(StateKey(c))) throw new ArgumentException($"memory bank state has no '{StateKey(c)}'");
+        {
+            if (!state.TryGetValue(StateKey(c), out var queue)) throw new ArgumentException($"memory bank state has no '{StateKey(c)}'");
+            // Checked against the configured bank before anything is copied: a saved queue can never make the bank grow past its size.
+            if (queue.Dim != 2 || queue.Size(1) != FeatureDim || queue.Size(0) > capacity[c])
+                throw new ArgumentException($"memory bank '{StateKey(c)}' is [{string.Join(", ", queue.Shape)}], but the config's bank holds at most {capacity[c]} rows of {FeatureDim} features");
+        }
         Clear();
         for (var c = 0; c < NumClasses; c++) Enqueue(c, state[StateKey(c)]);
     }

@@ -30,6 +30,7 @@ public static class NetConfigYaml
     /// <summary>The top-level mapping of a config document.</summary>
     public static YamlMappingNode ParseRoot(string yaml, string source)
     {
+        SemiSeg.Config.YamlDepth.Ensure(yaml, source);
         var stream = new YamlStream();
         try
         {

@@ -20,10 +20,19 @@ public static class Checkpoint
     /// <summary>Key of the network the epoch's evaluation scored: "student" (model_state) or "teacher" (teacher_state).</summary>
     public const string EvaluatedModel = "evaluated_model";
 
-    public sealed record Position(int EpochsDone, long Step, double BestMeanIoU, int BestEpoch);
+    /// <summary>Where a run stands; <see cref="Step"/> beyond EpochsDone whole epochs means a run stopped part way through an epoch.</summary>
+    public sealed record Position(int EpochsDone, long Step, double BestMeanIoU, int BestEpoch)
+    {
+        /// <summary>The loss sums of the epoch in progress (a run stopped part way through it).</summary>
+        internal LossAverages? EpochLosses { get; init; }
+    }
+
+    /// <summary>Key of the epoch in progress' loss sums in a checkpoint written part way through an epoch.</summary>
+    public const string EpochLossesKey = "epoch_losses";
 
     public static void Save(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, Position position, ExperimentConfig config,
-                            string evaluatedModel, GradScaler? scaler = null)
+                            string evaluatedModel, GradScaler? scaler = null, EpochOutcome? outcome = null,
+                            LossAverages? epochLosses = null)
     {
         using var scope = Torch.Torch.NewDisposeScope();
         using var checkpoint = new TorchDict();
@@ -43,17 +52,26 @@ public static class Checkpoint
         if (scaler is not null) checkpoint.Set("scaler", scaler.StateDict());
         checkpoint.Set("config", config.ResolvedYaml);
         checkpoint.Set("config_dir", config.Directory);
+        if (epochLosses is not null) checkpoint.Set(EpochLossesKey, epochLosses.ToDict());
+        if (outcome is not null)
+        {
+            checkpoint.Set(EpochOutcome.RecordKey, System.Text.Json.JsonSerializer.Serialize(outcome.Record));
+            checkpoint.Set(EpochOutcome.SummaryKey, outcome.SummaryText);
+        }
         TorchFile.Save(path, checkpoint);
     }
 
     /// <summary>
     /// Restores everything <see cref="Save"/> wrote into live objects; returns where the run stood.
     /// A checkpoint without a scaler (a run started with another trainer.amp) leaves the scaler at its start.
+    /// With <paramref name="state"/>, first completes the files a kill left behind the checkpoint (<see cref="RunState.Repair"/>).
     /// </summary>
-    public static Position Restore(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, GradScaler? scaler = null)
+    public static Position Restore(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, GradScaler? scaler = null,
+                                   RunState? state = null)
     {
         using var scope = Torch.Torch.NewDisposeScope();
         using var checkpoint = TorchFile.LoadDict(path);
+        state?.Repair(checkpoint);
         var saved = checkpoint.ContainsKey("method") ? checkpoint.GetString("method") : "?";
         if (saved != method.Name)
             throw new InvalidDataException($"{path}: checkpoint of method '{saved}', but the config trains '{method.Name}'");
@@ -68,10 +86,17 @@ public static class Checkpoint
         }
         optimizer.LoadStateDict(checkpoint.GetDict("optimizer_state"));
         using (var generator = Generator.Default()) generator.SetState(checkpoint.GetTensor("torch_rng_state"));
-        method.LoadState(checkpoint);
+        try { method.LoadState(checkpoint); }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or KeyNotFoundException or InvalidCastException)
+        {
+            throw new InvalidDataException($"{path}: the method's state does not fit the config: {e.Message}", e);
+        }
         if (scaler is not null && checkpoint.ContainsKey("scaler"))
             scaler.LoadStateDict(checkpoint.GetDict("scaler"), models.Student.Parameters().First().Device);
         return new Position((int)checkpoint.GetInt("epoch"), checkpoint.GetInt("step"),
-                            checkpoint.GetDouble("best_miou"), (int)checkpoint.GetInt("best_epoch"));
+                            checkpoint.GetDouble("best_miou"), (int)checkpoint.GetInt("best_epoch"))
+        {
+            EpochLosses = checkpoint.ContainsKey(EpochLossesKey) ? LossAverages.FromDict(checkpoint.GetDict(EpochLossesKey)) : null,
+        };
     }
 }

@@ -14,7 +14,8 @@ public sealed class DataSources
 
     public static DataSources Open(DataConfig config, bool unlabeled)
     {
-        var labeledOptions = new DatasetOptions();
+        // Headers of every listed file are read now (sizes, truncation), so a bad validation image stops the run before its first step, not after an epoch.
+        var labeledOptions = new DatasetOptions { Scan = DatasetScan.Headers };
         if (unlabeled && config.UnlabeledListIsDerived && !File.Exists(config.UnlabeledList))
             throw new ConfigException("dataset.train.unlabeled_list", $"not given, and its default {config.UnlabeledList} (unlabeled.txt beside " +
                                       $"the labelled list, as the official loader takes it) does not exist; set it to the unlabelled split list");

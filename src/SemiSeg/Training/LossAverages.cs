@@ -1,7 +1,7 @@
 namespace SemiSeg.Training;
 
 /// <summary>Running means of the logged loss terms over an epoch (or the steps between two lines of steps.jsonl).</summary>
-internal sealed class LossAverages
+public sealed class LossAverages
 {
     private readonly Dictionary<string, (double Sum, int Count)> sums = new();
 
@@ -17,4 +17,24 @@ internal sealed class LossAverages
     public void Clear() => sums.Clear();
 
     public IReadOnlyDictionary<string, double> Averages() => sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count);
+
+    /// <summary>The sums and counts as a checkpoint entry, so an epoch stopped part way averages the same once resumed.</summary>
+    public Torch.Serialization.TorchDict ToDict()
+    {
+        var dict = new Torch.Serialization.TorchDict();
+        foreach (var (name, (sum, count)) in sums)
+            dict.Set(name, Torch.Serialization.TorchValue.FromList(new[] { Torch.Serialization.TorchValue.FromDouble(sum), Torch.Serialization.TorchValue.FromInt(count) }));
+        return dict;
+    }
+
+    public static LossAverages FromDict(Torch.Serialization.TorchDict dict)
+    {
+        var averages = new LossAverages();
+        foreach (var name in dict.Keys)
+        {
+            var pair = dict.GetList(name);
+            averages.sums[name.AsString()] = (pair[0].AsDouble(), (int)pair[1].AsInt());
+        }
+        return averages;
+    }
 }

@@ -23,11 +23,12 @@ public static class OptimizationStep
 
     /// <summary>
     /// Runs the step and returns the logged loss terms. <paramref name="nonFinite"/> makes the exception
-    /// thrown when a term is NaN or infinite; <paramref name="timer"/>, when given, times each phase.
+    /// thrown when a term is NaN or infinite; <paramref name="exploding"/>, when given, the exception for finite
+    /// terms that must not be stepped on (null to go on); <paramref name="timer"/>, when given, times each phase.
     /// </summary>
     public static IReadOnlyDictionary<string, double> Run(ISegmentationMethod method, TrainingModels models, SGD optimizer, StepInput input,
         Func<IReadOnlyDictionary<string, double>, Exception> nonFinite, StepPhaseTimer? timer = null, GradScaler? scaler = null,
-        Torch.Distributed.GradientReducer? reducer = null)
+        Func<IReadOnlyDictionary<string, double>, Exception?>? exploding = null, Torch.Distributed.GradientReducer? reducer = null)
     {
         models.Student.Train();
         reducer?.PrepareForForward();
@@ -35,6 +36,7 @@ public static class OptimizationStep
         IReadOnlyDictionary<string, double> values;
         using (timer?.Measure(ReadLossesPhase)) values = losses.ReadTerms();
         if (values.Values.Any(v => !double.IsFinite(v))) throw nonFinite(values);
+        if (exploding?.Invoke(values) is { } diverged) throw diverged;
         using (timer?.Measure(OptimizerPhase)) optimizer.ZeroGrad();
         // Data-parallel: the reducer averages the gradients over the ranks during backward.
         reducer?.PrepareForBackward(losses.Total);

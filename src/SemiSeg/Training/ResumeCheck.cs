@@ -47,6 +47,7 @@ public static class ResumeCheck
     /// <summary>Every leaf of a config as key path to value text; lists as "[a, b]"; empty values left out, as absent.</summary>
     private static Dictionary<string, string> Flatten(string yaml)
     {
+        SemiSeg.Config.YamlDepth.Ensure(yaml, "the checkpoint's config");
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         var leaves = new Dictionary<string, string>();

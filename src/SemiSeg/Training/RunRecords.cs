@@ -26,13 +26,9 @@ public static class RunRecords
         return records;
     }
 
-    /// <summary>On resume, drops records of epochs the checkpoint does not cover (a run killed after writing them).</summary>
-    public static void TruncateMetrics(string path, int epochsDone)
-    {
-        if (!File.Exists(path)) return;
-        var kept = ReadMetrics(path).Where(r => r.Epoch < epochsDone).Select(r => JsonSerializer.Serialize(r));
-        AtomicFile.WriteAllText(path, string.Concat(kept.Select(l => l + "\n")));
-    }
+    /// <summary>metrics.jsonl's text for <paramref name="records"/>, one JSON line each.</summary>
+    public static string MetricsText(IEnumerable<EvaluationRecord> records) =>
+        string.Concat(records.Select(r => JsonSerializer.Serialize(r) + "\n"));
 
     /// <summary>Training seconds already spent by earlier parts of a resumed run.</summary>
     public static double PreviousTrainSeconds(string path) => ReadMetrics(path).Sum(r => r.Seconds);
@@ -40,15 +36,16 @@ public static class RunRecords
     /// <summary>NaN (a class absent from truth and prediction) becomes null in JSON.</summary>
     public static double?[] Nullable(double[] values) => values.Select(v => double.IsNaN(v) ? (double?)null : v).ToArray();
 
-    public static void WriteSummary(string path, ExperimentConfig config, DataSources data, Checkpoint.Position position,
-                                    EvaluationRecord last, double trainSeconds, int worldSize = 1)
+    /// <summary>summary.json's text after the epoch of <paramref name="last"/>; <paramref name="worldSize"/>: worker processes.</summary>
+    public static string SummaryText(ExperimentConfig config, DataSources data, Checkpoint.Position position,
+                                     EvaluationRecord last, double trainSeconds, int worldSize = 1)
     {
         // Before the first evaluation there is no best yet: null in the file, not -infinity.
         var best = double.IsFinite(position.BestMeanIoU) ? position.BestMeanIoU : double.NaN;
         var summary = new RunSummary(config.Method, best, position.BestEpoch, last.MeanIoU, last.PerClassIoU,
             data.ClassNames.ToArray(), trainSeconds, data.Labeled.Count, data.Unlabeled?.Count ?? 0, config.Trainer.Epochs, config.Seed,
             config.Method == "u2pl" ? config.Profile.Name : null, worldSize * config.Profile.WorldSize);
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
     public static RunSummary ReadSummary(string path)

@@ -35,7 +35,9 @@ public sealed class Trainer
     public string MetricsPath => Path.Combine(runDirectory, "metrics.jsonl");
     public string SummaryPath => Path.Combine(runDirectory, "summary.json");
 
-    public RunSummary Run(bool resume = false, CancellationToken cancel = default)
+    /// <param name="cancel">stops at once (the run folder keeps the last committed epoch)</param>
+    /// <param name="stop">SIGTERM/Ctrl-C: the current step finishes, ckpt.pth saves the run up to it, and a <see cref="TrainingStoppedException"/> follows</param>
+    public RunSummary Run(bool resume = false, CancellationToken cancel = default, CancellationToken stop = default)
     {
         // Data-parallel (torchrun's environment): rank 0 alone writes the run folder and reports.
         using var distributed = DistributedTraining.Join(config);
@@ -43,14 +45,19 @@ public sealed class Trainer
         var observer = main ? this.observer : SilentObserver.Instance;
         // Everything that can refuse the run does so before the run folder is created or touched.
         DeviceCheck.Ensure(config.Device, config.SourcePath);
-        Directory.CreateDirectory(runDirectory);
-        var lastCheckpoint = Path.Combine(runDirectory, Checkpoint.Last);
+        // Rank 0 alone holds the run folder (the other ranks of a data-parallel run share it without writing).
+        using var folderLock = main ? RunFolderLock.Acquire(runDirectory, resume ? "semiseg train --resume" : "semiseg train") : null;
+        if (main)
+            foreach (var leftover in AtomicFile.RemoveLeftovers(runDirectory)) observer.OnMessage($"removed {leftover}, left by an interrupted write");
+        var state = new RunState(runDirectory);
+        var lastCheckpoint = state.LastCheckpoint;
         // saver.auto_resume (official): a run folder with a checkpoint is continued, as the official trainer does.
         var autoResume = !resume && config.AutoResume && File.Exists(lastCheckpoint);
         if (autoResume) observer.OnMessage($"saver.auto_resume: True, so the run in {runDirectory} is continued from {Checkpoint.Last}");
         resume |= autoResume;
-        if (!resume && File.Exists(MetricsPath))
-            throw new InvalidOperationException($"{runDirectory} already holds a run (metrics.jsonl); pass --resume to continue it or choose another --out");
+        if (!resume && state.HoldsARun)
+            throw new InvalidOperationException($"{runDirectory} already holds a run ({(File.Exists(lastCheckpoint) ? Checkpoint.Last : "metrics.jsonl")}); " +
+                                                "pass --resume to continue it or choose another --out");
         if (resume && !File.Exists(lastCheckpoint))
             throw new FileNotFoundException($"--resume: no checkpoint {lastCheckpoint} to continue from", lastCheckpoint);
         if (resume) ResumeCheck.Ensure(lastCheckpoint, config);
@@ -74,9 +81,8 @@ public sealed class Trainer
         var position = new Checkpoint.Position(0, 0, double.NegativeInfinity, -1);
         if (resume)
         {
-            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method, scaler);
-            RunRecords.TruncateMetrics(MetricsPath, position.EpochsDone);
-            observer.OnMessage($"resuming from {lastCheckpoint} after epoch {position.EpochsDone}");
+            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method, scaler, state);
+            observer.OnMessage($"resuming from {lastCheckpoint} after {position.EpochsDone} epochs and {position.Step} steps");
         }
         distributed?.Prepare(config, models);
         if (config.Trainer.Amp.SlowOnCpuWarning(config.Device) is { } slow) observer.OnMessage(slow);
@@ -85,27 +91,37 @@ public sealed class Trainer
             data.Unlabeled?.Count ?? 0, data.Validation.Count, models.Student.Parameters().Sum(p => p.NumEl), Torch.Torch.NumThreads, runDirectory));
         foreach (var note in config.Notes) observer.OnMessage(note);
 
+        var guard = new DivergenceGuard(config.Trainer.DivergenceFactor);
         var clock = Stopwatch.StartNew();
         var previousSeconds = RunRecords.PreviousTrainSeconds(MetricsPath);
         for (var epoch = position.EpochsDone; epoch < config.Trainer.Epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
-            var losses = new LossAverages();
+            // A run stopped by a signal part way through an epoch continues from the step after the last one it saved.
+            var step = (int)Math.Max(0, position.Step - (long)epoch * stepsPerEpoch);
+            var losses = position.EpochLosses ?? new LossAverages();
             var waitBefore = stream.TotalWaitSeconds;
             var skippedBefore = scaler?.SkippedSteps ?? 0;
-            var step = 0;
-            foreach (var (labeled, unlabeled) in stream.Epoch(epoch))
+            foreach (var (labeled, unlabeled) in stream.Epoch(epoch).Skip(step))
             {
                 if (step >= stepsPerEpoch) break;
                 cancel.ThrowIfCancellationRequested();
                 var iteration = (long)epoch * stepsPerEpoch + step;
                 PolyLR.Apply(optimizer, iteration, totalSteps, config.Trainer.PolyPower);
                 var stepClock = Stopwatch.StartNew();
-                var values = TrainStep(method, models, optimizer, scaler, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint, distributed);
+                var values = TrainStep(method, models, optimizer, scaler, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint, guard,
+                                       distributed);
                 losses.Add(values);
                 observer.OnStep(new StepReport(epoch, step, stepsPerEpoch, iteration, totalSteps, values, optimizer.Groups[0].LearningRate,
                     stepClock.Elapsed.TotalSeconds, stream.TotalWaitSeconds - waitBefore, clock.Elapsed.TotalSeconds));
                 step++;
+                if (stop.IsCancellationRequested && step < stepsPerEpoch)
+                {
+                    var partial = position with { Step = iteration + 1 };
+                    var scored = method.ModelToEvaluate(epoch, models) == models.Student ? "student" : "teacher";
+                    AtomicFile.Write(lastCheckpoint, path => Checkpoint.Save(path, models, optimizer, method, partial, config, scored, scaler, epochLosses: losses));
+                    throw Stopped($"after step {step} of {stepsPerEpoch} in epoch {epoch + 1}", lastCheckpoint);
+                }
             }
 
             var evaluated = method.ModelToEvaluate(epoch, models);
@@ -126,18 +142,20 @@ public sealed class Trainer
             };
             if (main)
             {
-                Checkpoint.Save(lastCheckpoint, models, optimizer, method, position, config, evaluatedName, scaler);
-                if (isBest) AtomicFile.Write(Path.Combine(runDirectory, Checkpoint.Best), temp => File.Copy(lastCheckpoint, temp, overwrite: true));
-                AtomicFile.AppendLine(MetricsPath, JsonSerializer.Serialize(record));
+                var summaryText = RunRecords.SummaryText(config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds, distributed?.WorldSize ?? 1);
+                var outcome = new EpochOutcome(record, summaryText, isBest);
+                state.Advance(path => Checkpoint.Save(path, models, optimizer, method, position, config, evaluatedName, scaler, outcome), outcome);
                 observer.OnEvaluation(record, isBest);
-                RunRecords.WriteSummary(SummaryPath, config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds,
-                                        distributed?.WorldSize ?? 1);
             }
             distributed?.Barrier();
+            if (stop.IsCancellationRequested && epoch + 1 < config.Trainer.Epochs) throw Stopped($"after epoch {epoch + 1}", lastCheckpoint);
         }
         if (main && config.Trainer.Epochs > 0) RunVisuals.Write(runDirectory, config, data, models, method, config.Trainer.Epochs - 1);
         return RunRecords.ReadSummary(SummaryPath);
     }
+
+    private TrainingStoppedException Stopped(string where, string checkpoint) =>
+        new($"stopped by a signal {where} of {config.Trainer.Epochs}; {checkpoint} holds the run up to there: continue it with train --resume");
 
     /// <summary>The official optimizer: SGD with the encoder at the base learning rate and the heads at head_lr_times it.</summary>
     public static SGD CreateOptimizer(ExperimentConfig config, SegmentationModel student) => new(new[]
@@ -148,7 +166,7 @@ public sealed class Trainer
 
     private IReadOnlyDictionary<string, double> TrainStep(ISegmentationMethod method, TrainingModels models, SGD optimizer, GradScaler? scaler,
         Data.SampleBatch labeled, Data.SampleBatch? unlabeled, int epoch, long iteration, int stepsPerEpoch, string lastCheckpoint,
-        DistributedTraining? distributed)
+        DivergenceGuard guard, DistributedTraining? distributed)
     {
         using var scope = Torch.Torch.NewDisposeScope();
         var l = labeled.ToTensors(config.Device);
@@ -156,9 +174,13 @@ public sealed class Trainer
         var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch,
                                   unlabeled?.Indices);
         if (distributed is not null) input = distributed.Shard(input);
+        // Epochs and steps counted from 1, as the progress display counts them.
+        var where = $"epoch {epoch + 1} of {config.Trainer.Epochs}, step {iteration + 1} of {(long)config.Trainer.Epochs * stepsPerEpoch}";
+        var lastGood = File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint} (the loss stayed finite and bounded up to it)"
+                                                   : "no checkpoint was written yet";
         var values = OptimizationStep.Run(method, models, optimizer, input, terms => new TrainingDivergedException(
-            $"non-finite loss at epoch {epoch}, step {iteration} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); " +
-            (File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint was written yet")), scaler: scaler,
+            $"non-finite loss at {where} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); {lastGood}"), scaler: scaler,
+            exploding: terms => guard.Check(terms["total"]) is { } reason ? new TrainingDivergedException($"loss exploding at {where}: {reason}; {lastGood}") : null,
             reducer: distributed?.Reducer);
         if (distributed is not null) values = distributed.AverageOverRanks(values);
         l.Dispose();

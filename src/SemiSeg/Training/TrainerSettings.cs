@@ -36,6 +36,9 @@ public sealed record TrainerSettings
     /// <summary>Ours: mixed precision of the student's and the teacher's forward (trainer.amp).</summary>
     public AmpMode Amp { get; init; } = AmpMode.Off;
 
+    /// <summary>trainer.divergence_factor (ours): a finite total loss above this times the recent median stops the run (0: off). See <see cref="DivergenceGuard"/>.</summary>
+    public double DivergenceFactor { get; init; } = 1000;
+
     /// <summary>Whether the epoch (0-based) ends with an evaluation: the last one always does.</summary>
     public bool EvaluatesAfter(int epoch) => epoch == Epochs - 1 || (EvalOn && (epoch + 1) % EvalEvery == 0);
 
@@ -64,6 +67,7 @@ public sealed record TrainerSettings
             PolyPower = scheduler.Section("kwargs").Double("power", 0.9, 0, 100),
             MaxStepsPerEpoch = t.Has("max_steps_per_epoch") ? t.Int("max_steps_per_epoch", 0, 1) : null,
             Amp = AmpMode.TryParse(t.Choice("amp", AmpMode.Off.Name, AmpMode.Names))!,
+            DivergenceFactor = t.Double("divergence_factor", 1000, 0, 1e12),
         };
         if (settings.LearningRate <= 0) throw t.Error("trainer.optimizer.kwargs.lr", "must be positive");
         return settings;

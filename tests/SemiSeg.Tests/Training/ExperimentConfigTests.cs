@@ -31,6 +31,7 @@ public class ExperimentConfigTests : IClassFixture<TinyFashionRun>
     [InlineData("trainer.contrastive.temperature=0", "temperature")]
     [InlineData("dataset.train.crop.size=[32]", "dataset.train.crop.size")]
     [InlineData("dataset.ignore_label=0", "dataset.ignore_label")]
+    [InlineData("trainer.divergence_factor=-1", "trainer.divergence_factor")]
     [InlineData("trainer.unsupervised.apply_aug=mixup", "apply_aug")]
     [InlineData("criterion.type=focal", "criterion.type")]
     [InlineData("dataset.train.rand_rotation=[-10.0, 10.0]", "dataset.train.rand_rotation")]   // the official loader rotates; we do not

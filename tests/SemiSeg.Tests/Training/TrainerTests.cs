@@ -223,7 +223,7 @@ public class TrainerTests : IClassFixture<TinyFashionRun>
         // SupOnly whose loss turns NaN at the first step of the second epoch (iteration 2).
         var trainer = new Trainer(config, run) { CreateMethod = c => new NanAfter(MethodRegistry.Create(c), iteration: 2) };
         var error = Assert.Throws<TrainingDivergedException>(() => trainer.Run());
-        Assert.Contains("epoch 1, step 2", error.Message);
+        Assert.Contains("epoch 2 of 2, step 3 of 4", error.Message);
         Assert.Contains(Checkpoint.Last, error.Message);
         using var checkpoint = TorchFile.LoadDict(Path.Combine(run, Checkpoint.Last));
         Assert.Equal(1, checkpoint.GetInt("epoch"));

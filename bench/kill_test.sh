@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Kill test for the run folder (issue 19): starts a tiny U2PL run (3 epochs of 2 steps on a 32x32
+# FashionScenes build, memory bank on) KILLS times (default 50) and SIGKILLs it at a random moment;
+# every other run pauses SEMISEG_TEST_WRITE_PAUSE_MS inside each atomic write (after the temporary
+# file is written, before the rename), so kills also land inside checkpoint, best-checkpoint,
+# metrics and summary writes. After each kill `semiseg check-run` must find ckpt.pth, ckpt_best.pth,
+# metrics.jsonl and summary.json in agreement (or only one committed epoch's followers pending),
+# and `train --resume` (or a fresh `train` when no checkpoint was committed yet) must end with every
+# epoch's mIoU equal (6 decimals) to an uninterrupted run's, leave no temporary files and pass
+# check-run. SIGTERMS runs (default 5) get SIGTERM instead: they must exit with code 3 and resume the
+# same way. FAILS runs inject a full disk (SEMISEG_TEST_WRITE_FAIL) at each of the four writes.
+# Prints one line per run and a summary; with RECORD=1 replaces the kill-test section of bench/RESULTS.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+if [[ "${SKIP_SETUP:-0}" != 1 ]]; then source tools/setup.sh; semiseg_setup; fi
+CLI=(dotnet "$ROOT/src/SemiSeg.Cli/bin/Release/net10.0/SemiSeg.Cli.dll")
+KILLS=${KILLS:-50}
+SIGTERMS=${SIGTERMS:-5}
+FAILS=${FAILS:-1}
+WORK=${WORK:-$(mktemp -d /tmp/semiseg-kill.XXXXXX)}
+mkdir -p "$WORK"
+"${CLI[@]}" data fashion-scenes --out "$WORK/data" --seed 1 --size 32 --train 40 --val 8 --min-scale 0.5 --max-scale 1.0 --if-changed >/dev/null
+cat > "$WORK/u2pl.yaml" <<EOF
+method: u2pl
+seed: 3
+threads: 1
+dataset:
+  type: fashion_scenes
+  train:
+    data_root: $WORK/data
+    data_list: $WORK/data/splits/5/labeled.txt
+    flip: True
+    rand_resize: [0.75, 1.5]
+    crop: {type: rand, size: [32, 32]}
+  val:
+    data_root: $WORK/data
+    data_list: $WORK/data/splits/val.txt
+    mode: full
+    batch_size: 4
+  batch_size: 2
+  workers: 1
+trainer:
+  epochs: 3
+  sup_only_epoch: 1
+  max_steps_per_epoch: 2
+  optimizer: {kwargs: {lr: 0.01}}
+  unsupervised: {drop_percent: 80, apply_aug: cutmix}
+  contrastive: {num_queries: 8, num_negatives: 4, queue_size: 64, background_queue_size: 128}
+net:
+  num_classes: 11
+  encoder: {type: resnet18, kwargs: {width: 8}}
+  decoder: {type: dec_deeplabv3_plus, kwargs: {inner_planes: 16, head_planes: 16, rep_planes: 16, dilations: [1, 2, 3]}}
+EOF
+train() { "${CLI[@]}" train --config "$WORK/u2pl.yaml" --out "$@" </dev/null >>"$WORK/log.txt" 2>&1; }
+mious() { grep -o '"miou":[^,]*' "$1/metrics.jsonl" | cut -d: -f2 | while read -r v; do printf '%.6f ' "$v"; done; }
+
+start=$(date +%s.%N)
+train "$WORK/reference"
+seconds=$(echo "$(date +%s.%N) - $start" | bc)
+expected=$(mious "$WORK/reference")
+echo "reference run: ${seconds}s, mIoU per epoch: $expected"
+
+failures=0; pending=0; before_commit=0
+check_and_resume() {   # $1 run folder, $2 label
+  local run=$1 label=$2 state
+  if ! state=$("${CLI[@]}" check-run "$run" 2>&1); then
+    if [[ -f "$run/ckpt.pth" ]]; then echo "$label: INCONSISTENT after the kill: $state"; failures=$((failures + 1)); return; fi
+  fi
+  [[ "$state" == *pending* ]] && pending=$((pending + 1))
+  if [[ -f "$run/ckpt.pth" ]]; then train "$run" --resume; else before_commit=$((before_commit + 1)); train "$run"; fi
+  local got leftovers
+  got=$(mious "$run")
+  leftovers=$(find "$run" -maxdepth 1 -name '.*.tmp' | wc -l)
+  if [[ "$got" != "$expected" ]] || (( leftovers > 0 )) || ! "${CLI[@]}" check-run "$run" >/dev/null 2>&1; then
+    echo "$label: FAILED (mIoU $got, $leftovers temporary files)"; failures=$((failures + 1))
+  else
+    echo "$label: ok (${state%%$'\n'*})"
+  fi
+}
+
+for i in $(seq 1 "$KILLS"); do
+  run="$WORK/kill-$i"
+  pause=$(( i % 2 == 0 ? 400 : 0 ))
+  delay=$(echo "scale=2; $RANDOM * ($seconds + 2 * $pause / 1000 * 5) / 32767" | bc)
+  SEMISEG_TEST_WRITE_PAUSE_MS=$pause "${CLI[@]}" train --config "$WORK/u2pl.yaml" --out "$run" </dev/null >>"$WORK/log.txt" 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  check_and_resume "$run" "kill $i at ${delay}s (write pause ${pause}ms)"
+done
+
+for i in $(seq 1 "$SIGTERMS"); do
+  run="$WORK/term-$i"
+  delay=$(echo "scale=2; $seconds * $i / ($SIGTERMS + 1)" | bc)
+  "${CLI[@]}" train --config "$WORK/u2pl.yaml" --out "$run" </dev/null >>"$WORK/log.txt" 2>&1 &
+  pid=$!
+  sleep "$delay"; kill -TERM "$pid" 2>/dev/null || true
+  code=0; wait "$pid" || code=$?
+  if [[ $code != 3 && $code != 0 ]]; then echo "sigterm $i at ${delay}s: exit code $code, not 3"; failures=$((failures + 1)); continue; fi
+  check_and_resume "$run" "sigterm $i at ${delay}s (exit $code)"
+done
+
+for i in $(seq 1 "$FAILS"); do
+  for file in ckpt.pth ckpt_best.pth metrics.jsonl summary.json; do
+    run="$WORK/full-$i-$file"
+    code=0; SEMISEG_TEST_WRITE_FAIL=$file train "$run" || code=$?
+    if [[ $code != 1 ]] || ! tail -1 "$WORK/log.txt" | grep -q "$file.*No space left on device"; then
+      echo "disk full at $file: exit $code, message: $(tail -1 "$WORK/log.txt")"; failures=$((failures + 1)); continue
+    fi
+    check_and_resume "$run" "disk full at $file"
+  done
+done
+
+summary="$KILLS SIGKILLs ($before_commit before the first commit, $pending with followers pending), $SIGTERMS SIGTERMs, $((FAILS * 4)) injected full disks: $failures failures"
+echo "$summary"
+if [[ "${RECORD:-0}" == 1 ]]; then
+  section="## Kill test (bench/kill_test.sh)
+
+$(date -u +%Y-%m-%d): $summary. Reference mIoU per epoch: $expected; every resumed run ended with the same values (6 decimals)."
+  printf '\n%s\n' "$section" >> bench/RESULTS.md
+fi
+(( failures == 0 ))
