@@ -65,12 +65,14 @@ public sealed class CategoryMemoryBank : IDisposable
         if (n == 0) return 0;
         using var scope = Torch.NewDisposeScope();
         using var noGrad = Torch.NoGrad();
-        var source = keys.Detach().To(Device, ScalarType.Float32);
         var cap = capacity[c];
+        // Only the newest cap rows can stay: narrowed before the copy, so no input (a long saved queue, a zero-stride
+        // view) makes this allocate more than the queue's own size.
+        var source = (n > cap ? keys.Narrow(0, n - cap, cap) : keys).Detach().To(Device, ScalarType.Float32);
         if (n >= cap)
         {
             EnsureRows(c, cap);
-            storage[c]!.Narrow(0, 0, cap).CopyInPlace(source.Narrow(0, n - cap, cap));
+            storage[c]!.Narrow(0, 0, cap).CopyInPlace(source);
             start[c] = 0;
             count[c] = cap;
             return n;
@@ -152,9 +154,10 @@ public sealed class CategoryMemoryBank : IDisposable
         for (var c = 0; c < NumClasses; c++)
         {
             if (!state.TryGetValue(StateKey(c), out var queue)) throw new ArgumentException($"memory bank state has no '{StateKey(c)}'");
-            // Checked against the configured bank before anything is copied: a saved queue can never make the bank grow past its size.
-            if (queue.Dim != 2 || queue.Size(1) != FeatureDim || queue.Size(0) > capacity[c])
-                throw new ArgumentException($"memory bank '{StateKey(c)}' is [{string.Join(", ", queue.Shape)}], but the config's bank holds at most {capacity[c]} rows of {FeatureDim} features");
+            // Checked before anything is copied. A queue longer than the configured size keeps its newest rows, as the
+            // official dequeue_and_enqueue does; Enqueue narrows before it copies, so the bank never grows past its size.
+            if (queue.Dim != 2 || queue.Size(1) != FeatureDim)
+                throw new ArgumentException($"memory bank '{StateKey(c)}' is [{string.Join(", ", queue.Shape)}], but the config's bank holds rows of {FeatureDim} features");
         }
         Clear();
         for (var c = 0; c < NumClasses; c++) Enqueue(c, state[StateKey(c)]);
