@@ -81,7 +81,8 @@ public sealed class Trainer
         var position = new Checkpoint.Position(0, 0, double.NegativeInfinity, -1);
         if (resume)
         {
-            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method, scaler, state);
+            // Rank 0 alone repairs what a kill left behind the checkpoint; the other ranks only read it.
+            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method, scaler, main ? state : null);
             observer.OnMessage($"resuming from {lastCheckpoint} after {position.EpochsDone} epochs and {position.Step} steps");
         }
         distributed?.Prepare(config, models);
