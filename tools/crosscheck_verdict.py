@@ -47,8 +47,10 @@ def main():
         sys.exit(f"the runs trained for different numbers of steps ({sorted(steps)}): not the same budget")
     if profiles != {"official"}:
         sys.exit(f"profiles {sorted(map(str, profiles))}: every run must be profile official")
+    if len(args.seeds) < 2:
+        sys.exit("the agreement rule needs a spread: give at least two seeds per implementation (the issue asks three)")
     mean = {side: statistics.fmean(v) for side, v in best.items()}
-    sd = {side: statistics.stdev(v) if len(v) > 1 else float("nan") for side, v in best.items()}
+    sd = {side: statistics.stdev(v) for side, v in best.items()}
     difference = mean["ours"] - mean["official"]
     standard_error = math.sqrt(sum(sd[s] ** 2 / len(best[s]) for s in sides))
     verdict = {
