@@ -120,21 +120,11 @@ internal static class DataCommand
             };
             var resume = BackbonePretraining.ResumePath(result.GetValue(output)!);
             if (File.Exists(resume)) Console.WriteLine($"resuming from {resume}");
-            // Ctrl-C saves the state at the next step; running the command again continues from it.
-            using var stop = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            BackbonePretraining.Result outcome;
-            try
-            {
-                outcome = BackbonePretraining.Run(net, FashionMnist.Load(train: true), result.GetValue(output)!, options,
-                    (step, loss, accuracy) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {loss:F3}  accuracy {accuracy * 100:F1}%")),
-                    stop.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            // The first SIGTERM or Ctrl-C saves the state at the next step; running the command again continues from it.
+            using var signals = new StopSignals("saving the pre-training state before the next step");
+            var outcome = BackbonePretraining.Run(net, FashionMnist.Load(train: true), result.GetValue(output)!, options,
+                (step, loss, accuracy) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {loss:F3}  accuracy {accuracy * 100:F1}%")),
+                signals.Token);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"encoder pre-trained in {outcome.Seconds:F0} s (last accuracy {outcome.FinalAccuracy * 100:F1}%) -> {result.GetValue(output)}"));
         }));

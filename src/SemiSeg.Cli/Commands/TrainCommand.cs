@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SemiSeg.Cli.Distributed;
-using System.Runtime.InteropServices;
 using SemiSeg.Training;
 
 namespace SemiSeg.Cli.Commands;
@@ -35,24 +34,14 @@ internal static class TrainCommand
                     return;
                 }
                 var runDirectory = result.GetValue(output) ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(path));
-                using var stop = new CancellationTokenSource();
-                using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => FirstSignalStops(context, stop));
-                using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => FirstSignalStops(context, stop));
+                // The first SIGTERM or Ctrl-C lets the step finish and the run save (exit code 3).
+                using var signals = new StopSignals("stopping after this step and saving the checkpoint");
                 var summary = ConsoleTrainingObserver.RunWithProgress(observer =>
-                    new Trainer(experiment, runDirectory, observer).Run(result.GetValue(resume), stop: stop.Token));
+                    new Trainer(experiment, runDirectory, observer).Run(result.GetValue(resume), stop: signals.Token));
                 if (SemiSeg.Torch.Distributed.DistributedEnvironment.FromProcess().Rank == 0) ResultTable.Print(summary);
             });
             return code != 0 ? code : launched;
         });
         return command;
-    }
-
-    /// <summary>The first SIGTERM or Ctrl-C lets the step finish and the run save (exit code 3); a second one ends the process at once.</summary>
-    private static void FirstSignalStops(PosixSignalContext context, CancellationTokenSource stop)
-    {
-        if (stop.IsCancellationRequested) return;   // the default action: the process ends now
-        context.Cancel = true;
-        stop.Cancel();
-        Console.Error.WriteLine($"{context.Signal}: stopping after this step and saving the checkpoint (send it again to stop at once)");
     }
 }
