@@ -3,7 +3,10 @@
 // the backward pass, all-reduces each full bucket while the backward pass goes on, and writes
 // the averages back into .grad. Buckets are assigned as torch/nn/parallel/distributed.py does.
 #include "distributed.h"
+#include <torch/csrc/distributed/c10d/logger.hpp>
 #include <torch/csrc/distributed/c10d/reducer.hpp>
+
+#include <memory>
 
 using ss::unwrap;
 using ss::unwrap_group;
@@ -12,9 +15,18 @@ namespace {
 // DDP's dist._DEFAULT_FIRST_BUCKET_BYTES: a small first bucket starts communication early.
 constexpr int64_t kFirstBucketBytes = c10d::kDefaultFirstBucketBytes;
 
+// The reducer and the logger DDP attaches to it. The reducer calls its logger without checking it
+// exists when the set of unused parameters changes between iterations (Reducer::search_unused_parameters
+// -> Logger::log_if_graph_static: U2PL's representation head is unused in the warm-up epochs and used
+// after them); without one that call dereferences a null pointer. The reducer holds the logger weakly.
+struct ReducerHandle {
+  std::shared_ptr<c10d::Reducer> reducer;
+  std::shared_ptr<c10d::Logger> logger;
+};
+
 c10d::Reducer& unwrap_reducer(ss_reducer r) {
   if (r == nullptr) throw std::invalid_argument("null reducer handle");
-  return *reinterpret_cast<c10d::Reducer*>(r);
+  return *reinterpret_cast<ReducerHandle*>(r)->reducer;
 }
 
 std::vector<at::Tensor> tensor_list(const ss_tensor* tensors, int n) {
@@ -41,10 +53,13 @@ ss_reducer ss_reducer_new(ss_process_group g, const ss_tensor* params, int n, in
     auto bucket_limits = std::get<1>(assigned);
     std::reverse(buckets.begin(), buckets.end());
     std::reverse(bucket_limits.begin(), bucket_limits.end());
-    auto* reducer = new c10d::Reducer(list, buckets, bucket_limits, group.group, sparse, bucket_bytes_cap,
-                                      find_unused_parameters, /*gradient_as_bucket_view=*/false,
-                                      /*param_names=*/{}, kFirstBucketBytes);
-    return reinterpret_cast<ss_reducer>(reducer);
+    auto handle = std::make_unique<ReducerHandle>();
+    handle->reducer = std::make_shared<c10d::Reducer>(list, buckets, bucket_limits, group.group, sparse, bucket_bytes_cap,
+                                                      find_unused_parameters, /*gradient_as_bucket_view=*/false,
+                                                      /*param_names=*/std::unordered_map<size_t, std::string>{}, kFirstBucketBytes);
+    handle->logger = std::make_shared<c10d::Logger>(handle->reducer);
+    handle->reducer->set_logger(handle->logger);
+    return reinterpret_cast<ss_reducer>(handle.release());
   })
 }
 
@@ -71,7 +86,9 @@ bool ss_reducer_prepare_for_backward(ss_reducer r, const ss_tensor* outputs, int
 
 void ss_reducer_free(ss_reducer r) {
   try {
-    delete reinterpret_cast<c10d::Reducer*>(r);
+    auto* handle = reinterpret_cast<ReducerHandle*>(r);
+    handle->logger.reset();   // it holds the reducer too
+    delete handle;
   } catch (...) {
     // ~Reducer may throw (noexcept(false)); nothing can be done with it here.
   }

@@ -50,7 +50,7 @@ public static class BackbonePretraining
 
     /// <param name="progress">called every 50 steps with (step, loss, accuracy over the last 50 steps)</param>
     /// <param name="cancel">checked before every step: when set, the state is saved for a resume and
-    /// <see cref="OperationCanceledException"/> is thrown</param>
+    /// <see cref="TrainingStoppedException"/> is thrown (the CLI prints it and exits 3)</param>
     /// <remarks>
     /// Resumable: every 50 steps the encoder, the classifier, the momentum buffers and the step go to
     /// <see cref="ResumePath"/> (atomically); a later call with the same options continues from there and
@@ -79,7 +79,8 @@ public static class BackbonePretraining
             if (cancel.IsCancellationRequested)
             {
                 PretrainingState.Save(resumePath, step, encoder, classifier, optimizer, options);
-                throw new OperationCanceledException($"encoder pre-training stopped before step {step + 1}; run it again to resume from {resumePath}");
+                throw new TrainingStoppedException($"encoder pre-training stopped before step {step + 1} of {options.Steps}; " +
+                                                   $"the same command continues it from {resumePath}");
             }
             var (pixels, labels) = Batch(garments, scenes, options, step, mean, std);
             using var scope = Torch.Torch.NewDisposeScope();

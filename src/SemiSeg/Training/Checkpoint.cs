@@ -27,12 +27,15 @@ public static class Checkpoint
         internal LossAverages? EpochLosses { get; init; }
     }
 
+    /// <summary>Key of the number of processes of the data-parallel run that wrote the checkpoint (absent: one).</summary>
+    public const string ProcessesKey = "processes";
+
     /// <summary>Key of the epoch in progress' loss sums in a checkpoint written part way through an epoch.</summary>
     public const string EpochLossesKey = "epoch_losses";
 
     public static void Save(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, Position position, ExperimentConfig config,
                             string evaluatedModel, GradScaler? scaler = null, EpochOutcome? outcome = null,
-                            LossAverages? epochLosses = null)
+                            LossAverages? epochLosses = null, int processes = 1)
     {
         using var scope = Torch.Torch.NewDisposeScope();
         using var checkpoint = new TorchDict();
@@ -41,6 +44,7 @@ public static class Checkpoint
         checkpoint.Set("best_miou", position.BestMeanIoU);
         checkpoint.Set("best_epoch", position.BestEpoch);
         checkpoint.Set("method", method.Name);
+        checkpoint.Set(ProcessesKey, processes);
         checkpoint.Set(EvaluatedModel, evaluatedModel);
         checkpoint.Set("model_state", TorchDict.FromTensors(models.Student.StateDict()));
         if (models.Teacher is { } teacher) checkpoint.Set("teacher_state", TorchDict.FromTensors(teacher.StateDict()));

@@ -17,14 +17,27 @@ namespace SemiSeg.Training;
 public sealed class DistributedTraining : IDisposable
 {
     private GradientReducer? reducer;
+    private readonly Device device;   // NCCL reduces tensors on the GPU only
 
-    private DistributedTraining(ProcessGroup group) => Group = group;
+    private DistributedTraining(ProcessGroup group, Device device)
+    {
+        Group = group;
+        this.device = device;
+    }
 
     public ProcessGroup Group { get; }
     public int Rank => Group.Rank;
     public int WorldSize => Group.WorldSize;
     public bool IsMain => Group.IsMain;
     public GradientReducer? Reducer => reducer;
+
+    /// <summary>
+    /// The device of a worker: "cuda" without an index becomes the GPU of the worker's LOCAL_RANK (one GPU per
+    /// worker on each machine, as torchrun scripts call torch.cuda.set_device(local_rank)); an explicit index and
+    /// the CPU stay as configured.
+    /// </summary>
+    public static Device DeviceOfWorker(Device configured, bool indexGiven, int localRank) =>
+        configured.Type == DeviceType.CUDA && !indexGiven ? Device.CUDA(localRank) : configured;
 
     /// <summary>Joins the job described by the environment; null when this process trains alone.</summary>
     public static DistributedTraining? Join(ExperimentConfig config)
@@ -34,8 +47,14 @@ public sealed class DistributedTraining : IDisposable
         if (config.Profile.WorldSize > 1)
             throw new ArgumentException($"{config.SourcePath}: trainer.world_size is {config.Profile.WorldSize}, which simulates replicas in one process; " +
                                         $"with {env.WorldSize} real worker processes set it to 1 (each worker is one replica)");
+        // The with_AEL branch keeps a confidence bank and a CutMix bank per GPU, from that GPU's images; SemiSeg's
+        // checkpoint holds one of each, so a data-parallel AEL run could not resume exactly (issue 17).
+        if (config.Method == "u2pl_ael")
+            throw new ArgumentException($"{config.SourcePath}: method u2pl_ael trains in one process only for now (its confidence and CutMix banks " +
+                                        "are per rank in the with_AEL branch and SemiSeg's checkpoint keeps one of each); run it without --nproc-per-node");
         var backend = config.Device.Type == DeviceType.CUDA ? "nccl" : "gloo";
-        return new DistributedTraining(ProcessGroup.Create(env.ToOptions(backend, DistributedEnvironment.Timeout(Environment.GetEnvironmentVariable))));
+        return new DistributedTraining(ProcessGroup.Create(env.ToOptions(backend, DistributedEnvironment.Timeout(Environment.GetEnvironmentVariable))),
+                                       config.Device);
     }
 
     /// <summary>
@@ -44,7 +63,7 @@ public sealed class DistributedTraining : IDisposable
     /// find_unused_parameters: a head the step's loss does not reach (U2PL's representation head in
     /// the warm-up epochs) must not stall the other gradients.
     /// </summary>
-    public void Prepare(ExperimentConfig config, TrainingModels models)
+    public void Prepare(ExperimentConfig config, TrainingModels models, ISegmentationMethod method)
     {
         foreach (var model in new[] { models.Student, models.Teacher })
         {
@@ -57,6 +76,19 @@ public sealed class DistributedTraining : IDisposable
         }
         var trained = models.Student.Parameters().Where(p => p.RequiresGrad).ToList();
         reducer = new GradientReducer(Group, trained, findUnusedParameters: true);
+        (method as IDataParallelMethod)?.JoinProcessGroup(Group);
+    }
+
+    /// <summary>Before rank 0 writes a checkpoint, on every rank: the method's per-rank state goes to rank 0.</summary>
+    public void GatherMethodState(ISegmentationMethod method) => (method as IDataParallelMethod)?.GatherRankState();
+
+    /// <summary>True on every rank when it is true on any (a stop request seen by one worker stops all after the same step).</summary>
+    public bool AnyRank(bool value)
+    {
+        using var scope = Torch.Torch.NewDisposeScope();
+        var flag = Tensor.From(new[] { value ? 1.0 : 0.0 }, 1).To(device);
+        Group.AllReduce(flag, ReduceOp.Max);
+        return flag.ToArray<double>()[0] > 0;
     }
 
     /// <summary>This rank's rows of the global batch: labelled rows [r B_l, (r+1) B_l), unlabelled likewise.</summary>
@@ -89,7 +121,8 @@ public sealed class DistributedTraining : IDisposable
     public IReadOnlyDictionary<string, double> AverageOverRanks(IReadOnlyDictionary<string, double> terms)
     {
         var keys = terms.Keys.ToArray();
-        using var values = Tensor.From(keys.Select(k => terms[k]).ToArray(), keys.Length);
+        using var scope = Torch.Torch.NewDisposeScope();
+        var values = Tensor.From(keys.Select(k => terms[k]).ToArray(), keys.Length).To(device);
         Group.AllReduce(values);
         var sums = values.ToArray<double>();
         return keys.Select((k, i) => (k, sums[i] / WorldSize)).ToDictionary(p => p.k, p => p.Item2);

@@ -17,6 +17,8 @@ public sealed record ExperimentConfig
     public required string Method { get; init; }
     public ulong Seed { get; init; }
     public Device Device { get; init; } = Device.CPU;
+    /// <summary>True when the device names its GPU ("cuda:1"); a data-parallel worker given plain "cuda" takes its LOCAL_RANK's.</summary>
+    public bool DeviceIndexGiven { get; init; }
     public int Threads { get; init; }
     public required DataConfig Data { get; init; }
     public required TrainerSettings Trainer { get; init; }
@@ -91,6 +93,7 @@ public sealed record ExperimentConfig
             Method = method,
             Seed = (ulong)root.Int("seed", 0, 0),
             Device = device,
+            DeviceIndexGiven = root.String("device", "cpu")!.Contains(':'),
             Threads = root.Int("threads", 0, 0, 1024),
             Data = data,
             Trainer = trainer,

@@ -17,13 +17,22 @@ public static class ResumeCheck
         "threads", "device", "dataset.workers", "dataset.prefetch", "saver.auto_resume", "saver.snapshot_dir", "trainer.log_every",
     };
 
-    /// <summary>Throws a <see cref="ConfigException"/> naming every changed key when the config differs from the checkpoint's.</summary>
-    public static void Ensure(string checkpointPath, ExperimentConfig config)
+    /// <summary>
+    /// Throws a <see cref="ConfigException"/> naming every changed key when the config differs from the checkpoint's,
+    /// and an <see cref="ArgumentException"/> when the checkpoint was written by a data-parallel run of another
+    /// number of <paramref name="processes"/> (each process is a replica: the batch, batch norm's statistics and
+    /// U2PL's per-replica losses would all change).
+    /// </summary>
+    public static void Ensure(string checkpointPath, ExperimentConfig config, int processes = 1)
     {
         string stored;
         using (var checkpoint = TorchFile.LoadDict(checkpointPath))
         {
             if (!checkpoint.ContainsKey("config")) return;   // not written by semiseg train: nothing to compare
+            var then = checkpoint.ContainsKey(Checkpoint.ProcessesKey) ? checkpoint.GetInt(Checkpoint.ProcessesKey) : 1;
+            if (then != processes)
+                throw new ArgumentException($"--resume continues the run of {checkpointPath}, which {Trained(then)}; this start has " +
+                                            $"{Processes(processes)}. Resume it with --nproc-per-node {then} (over all nodes), or train into a new --out.");
             stored = checkpoint.GetString("config");
         }
         var changes = Differences(stored, config.ResolvedYaml);
@@ -33,6 +42,9 @@ public static class ResumeCheck
             string.Join("; ", changes.Select(c => $"{c.Key} is {c.Now ?? "absent"} here, {c.Then ?? "absent"} in the checkpoint")) +
             ". Set them back (the checkpoint's config is in the run folder's config.yaml), or train into a new --out.", config.SourcePath);
     }
+
+    private static string Trained(long processes) => processes == 1 ? "was trained by one process" : $"was trained by {processes} data-parallel processes";
+    private static string Processes(long processes) => processes == 1 ? "one process" : $"{processes} processes";
 
     /// <summary>The keys whose values differ between two resolved configs, except <see cref="FreeKeys"/>.</summary>
     public static IReadOnlyList<(string Key, string? Then, string? Now)> Differences(string thenYaml, string nowYaml)

@@ -27,7 +27,9 @@ public sealed class Trainer
 
     public Trainer(ExperimentConfig config, string runDirectory, ITrainingObserver? observer = null)
     {
-        this.config = config;
+        // A data-parallel worker given "cuda" trains on the GPU its LOCAL_RANK names, as torchrun scripts do.
+        var env = Torch.Distributed.DistributedEnvironment.FromProcess();
+        this.config = env.IsDistributed ? config with { Device = DistributedTraining.DeviceOfWorker(config.Device, config.DeviceIndexGiven, env.LocalRank) } : config;
         this.runDirectory = Path.GetFullPath(runDirectory);
         this.observer = StepLog.Around(observer ?? SilentObserver.Instance, config.Trainer.LogEvery, this.runDirectory);
     }
@@ -42,6 +44,7 @@ public sealed class Trainer
         // Data-parallel (torchrun's environment): rank 0 alone writes the run folder and reports.
         using var distributed = DistributedTraining.Join(config);
         var main = distributed?.IsMain ?? true;
+        var processes = distributed?.WorldSize ?? 1;
         var observer = main ? this.observer : SilentObserver.Instance;
         // Everything that can refuse the run does so before the run folder is created or touched.
         DeviceCheck.Ensure(config.Device, config.SourcePath);
@@ -60,7 +63,7 @@ public sealed class Trainer
                                                 "pass --resume to continue it or choose another --out");
         if (resume && !File.Exists(lastCheckpoint))
             throw new FileNotFoundException($"--resume: no checkpoint {lastCheckpoint} to continue from", lastCheckpoint);
-        if (resume) ResumeCheck.Ensure(lastCheckpoint, config);
+        if (resume) ResumeCheck.Ensure(lastCheckpoint, config, processes);
         if (config.Threads > 0) Torch.Torch.NumThreads = config.Threads;
         Torch.Torch.ManualSeed(config.Seed);
 
@@ -85,7 +88,7 @@ public sealed class Trainer
             position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method, scaler, main ? state : null);
             observer.OnMessage($"resuming from {lastCheckpoint} after {position.EpochsDone} epochs and {position.Step} steps");
         }
-        distributed?.Prepare(config, models);
+        distributed?.Prepare(config, models, method);
         if (config.Trainer.Amp.SlowOnCpuWarning(config.Device) is { } slow) observer.OnMessage(slow);
         if (main) AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.yaml"), config.ResolvedYaml);
         observer.OnStart(new RunPlan(method.Name, config.Trainer.Epochs, position.EpochsDone, stepsPerEpoch, data.Labeled.Count,
@@ -116,11 +119,17 @@ public sealed class Trainer
                 observer.OnStep(new StepReport(epoch, step, stepsPerEpoch, iteration, totalSteps, values, optimizer.Groups[0].LearningRate,
                     stepClock.Elapsed.TotalSeconds, stream.TotalWaitSeconds - waitBefore, clock.Elapsed.TotalSeconds));
                 step++;
-                if (stop.IsCancellationRequested && step < stepsPerEpoch)
+                // Every rank stops after the same step: a signal reaches the workers at slightly different times.
+                var stopping = distributed?.AnyRank(stop.IsCancellationRequested) ?? stop.IsCancellationRequested;
+                if (stopping && step < stepsPerEpoch)
                 {
                     var partial = position with { Step = iteration + 1 };
                     var scored = method.ModelToEvaluate(epoch, models) == models.Student ? "student" : "teacher";
-                    AtomicFile.Write(lastCheckpoint, path => Checkpoint.Save(path, models, optimizer, method, partial, config, scored, scaler, epochLosses: losses));
+                    distributed?.GatherMethodState(method);
+                    if (main)
+                        AtomicFile.Write(lastCheckpoint, path => Checkpoint.Save(path, models, optimizer, method, partial, config, scored, scaler,
+                                                                                 epochLosses: losses, processes: processes));
+                    distributed?.Barrier();
                     throw Stopped($"after step {step} of {stepsPerEpoch} in epoch {epoch + 1}", lastCheckpoint);
                 }
             }
@@ -141,15 +150,18 @@ public sealed class Trainer
                 AmpSkippedSteps = scaler is null ? null : scaler.SkippedSteps - skippedBefore,
                 LossScale = scaler?.CurrentScale,
             };
+            distributed?.GatherMethodState(method);
             if (main)
             {
-                var summaryText = RunRecords.SummaryText(config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds, distributed?.WorldSize ?? 1);
+                var summaryText = RunRecords.SummaryText(config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds, processes);
                 var outcome = new EpochOutcome(record, summaryText, isBest);
-                state.Advance(path => Checkpoint.Save(path, models, optimizer, method, position, config, evaluatedName, scaler, outcome), outcome);
+                state.Advance(path => Checkpoint.Save(path, models, optimizer, method, position, config, evaluatedName, scaler, outcome,
+                                                      processes: processes), outcome);
                 observer.OnEvaluation(record, isBest);
             }
             distributed?.Barrier();
-            if (stop.IsCancellationRequested && epoch + 1 < config.Trainer.Epochs) throw Stopped($"after epoch {epoch + 1}", lastCheckpoint);
+            var stopAfterEpoch = distributed?.AnyRank(stop.IsCancellationRequested) ?? stop.IsCancellationRequested;
+            if (stopAfterEpoch && epoch + 1 < config.Trainer.Epochs) throw Stopped($"after epoch {epoch + 1}", lastCheckpoint);
         }
         if (main && config.Trainer.Epochs > 0) RunVisuals.Write(runDirectory, config, data, models, method, config.Trainer.Epochs - 1);
         return RunRecords.ReadSummary(SummaryPath);

@@ -69,8 +69,10 @@ public class BackbonePretrainingTests
         // Stopped after the step-50 progress line (the state saved there), then run again.
         var resumed = Path.Combine(folder.Path, "resumed.pth");
         using var stop = new CancellationTokenSource();
-        Assert.Throws<OperationCanceledException>(() =>
+        var stopped = Assert.Throws<TrainingStoppedException>(() =>
             BackbonePretraining.Run(TinyNet, garments, resumed, options, (step, _, _) => { if (step == 50) stop.Cancel(); }, stop.Token));
+        Assert.Contains("before step 51 of 60", stopped.Message);
+        Assert.Contains(BackbonePretraining.ResumePath(resumed), stopped.Message);
         Assert.False(File.Exists(resumed));
         Assert.True(File.Exists(BackbonePretraining.ResumePath(resumed)));
         var progress = new List<int>();
@@ -94,7 +96,7 @@ public class BackbonePretrainingTests
         var output = Path.Combine(folder.Path, "encoder.pth");
         using var stop = new CancellationTokenSource();
         stop.Cancel();
-        Assert.Throws<OperationCanceledException>(() => BackbonePretraining.Run(TinyNet, garments, output, options, cancel: stop.Token));
+        Assert.Throws<TrainingStoppedException>(() => BackbonePretraining.Run(TinyNet, garments, output, options, cancel: stop.Token));
         var error = Assert.Throws<InvalidDataException>(() => BackbonePretraining.Run(TinyNet, garments, output, options with { LearningRate = 0.1 }));
         Assert.Contains(BackbonePretraining.ResumePath(output), error.Message);
         Assert.Contains("lr 0.05", error.Message);

@@ -1,3 +1,5 @@
+using SemiSeg.Torch.Distributed;
+
 namespace SemiSeg.Methods;
 
 using Torch = global::SemiSeg.Torch.Torch;
@@ -88,19 +90,43 @@ public sealed class ContrastiveLoss
     /// <summary>
     /// Algorithm 1 lines 13-15: every class's negatives of every replica enter its queue (replicas in
     /// order, as the official all_gather concatenates them) before any replica samples.
+    /// <paramref name="batches"/> are the replicas this process computes; with <paramref name="processes"/>
+    /// (a data-parallel run) every rank's negatives are gathered first, in rank order, so every rank's
+    /// bank receives the same keys, as the official dequeue_and_enqueue does on every GPU.
     /// </summary>
-    public void Enqueue(IReadOnlyList<ContrastiveBatch> batches, CategoryMemoryBank? bank)
+    public void Enqueue(IReadOnlyList<ContrastiveBatch> batches, CategoryMemoryBank? bank, ProcessGroup? processes = null)
     {
         if (!Options.UseMemoryBank) return;
         if (bank is null) throw new ArgumentException($"{ContrastiveOptions.Section}.use_memory_bank is on but no memory bank was given");
         using var scope = Torch.NewDisposeScope();
         using var noGrad = Torch.NoGrad();
         using var timing = Timer?.Measure(U2plPhases.MemoryBank);
-        for (var c = 0; c < NumClasses; c++)
-        {
-            var keys = batches.Count == 1 ? batches[0].Negatives[c] : Torch.Cat(batches.Select(b => b.Negatives[c]));
-            bank.Enqueue(c, keys);
-        }
+        var keys = Enumerable.Range(0, NumClasses)
+            .Select(c => batches.Count == 1 ? batches[0].Negatives[c] : Torch.Cat(batches.Select(b => b.Negatives[c])))
+            .ToArray();
+        if (processes is { WorldSize: > 1 }) keys = GatherFromEveryRank(keys, processes);
+        for (var c = 0; c < NumClasses; c++) bank.Enqueue(c, keys[c]);
+    }
+
+    // Every rank's keys of each class, rank 0's first. Two gathers serve all classes (the official code
+    // gathers once per class): the per-class row counts, then the rows of all classes back to back.
+    private Tensor[] GatherFromEveryRank(Tensor[] local, ProcessGroup processes)
+    {
+        var device = local[0].Device;
+        var localCounts = Tensor.From(local.Select(k => k.Size(0)).ToArray(), 1, local.Length).To(device);
+        var counts = processes.AllGather(localCounts).ToArray<long>();   // (ranks, classes), row-major
+        var gathered = Enumerable.Range(0, NumClasses).Select(_ => new List<Tensor>()).ToArray();
+        if (counts.Sum() == 0) return local;
+        var rows = processes.AllGather(Torch.Cat(local));
+        var offset = 0L;
+        for (var r = 0; r < processes.WorldSize; r++)
+            for (var c = 0; c < NumClasses; c++)
+            {
+                var n = counts[r * NumClasses + c];
+                gathered[c].Add(rows.Narrow(0, offset, n));
+                offset += n;
+            }
+        return gathered.Select(parts => Torch.Cat(parts)).ToArray();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using SemiSeg.Models;
+using SemiSeg.Torch.Distributed;
 using SemiSeg.Torch.Serialization;
 
 namespace SemiSeg.Methods;
@@ -21,9 +22,14 @@ namespace SemiSeg.Methods;
 /// With a <see cref="U2plProfile"/> of world size N, the supervised, unsupervised and contrastive
 /// losses are computed per simulated replica and averaged, the memory bank takes every replica's
 /// negatives, and the contrastive weight follows the profile (see docs/u2pl-paper-vs-code.md).
+/// In a data-parallel run each process is one replica: the memory bank gathers every rank's negatives
+/// and the contrastive weight counts the processes (<see cref="IDataParallelMethod"/>).
 /// </summary>
-public sealed class U2plMethod : ISegmentationMethod
+public sealed class U2plMethod : ISegmentationMethod, IDataParallelMethod
 {
+    /// <summary>Checkpoint key of every rank's generator state, (ranks, state bytes), in a data-parallel run.</summary>
+    public const string RankGeneratorsKey = "method_generator_ranks";
+
     private readonly SupervisedCriterion criterion;
     private readonly UnsupervisedOptions unsupervised;
     private readonly ContrastiveOptions? contrastiveOptions;
@@ -35,6 +41,9 @@ public sealed class U2plMethod : ISegmentationMethod
     private CategoryMemoryBank? bank;
     private ClassPrototypes? prototypes;
     private StepPhaseTimer? timer;
+    private ProcessGroup? processes;
+    private Tensor? rankGenerators;        // gathered before a checkpoint: what rank 0 saves for every rank
+    private Tensor? savedRankGenerators;   // read from a checkpoint: this rank's row is set once the group is known
 
     public U2plMethod(SupervisedCriterion criterion, UnsupervisedOptions unsupervised, ContrastiveOptions? contrastive,
                       EmaTeacher ema, int numClasses, ulong seed, U2plProfile? profile = null)
@@ -165,13 +174,13 @@ public sealed class U2plMethod : ISegmentationMethod
         {
             using (timer?.Measure(U2plPhases.ContrastiveLoss))
             {
-                contrastive!.Enqueue(contrastiveBatches, bank);
+                contrastive!.Enqueue(contrastiveBatches, bank, processes);
                 contra = ReplicaMean(chunks, r => contrastive.Loss(contrastiveBatches[r], bank, generator, prototypes, iteration));
             }
         }
         // The logged contrastive loss is the replicas' mean; the optimised one carries the profile's
         // 1 / world_size (train_semi.py:514-519: all_reduce is outside autograd).
-        var scale = contrastiveOptions is null ? 1.0 : profile.ContrastiveScale(contrastiveOptions);
+        var scale = contrastiveOptions is null ? 1.0 : profile.ContrastiveScale(contrastiveOptions, processes?.WorldSize ?? 1);
         var total = supervised + unsup + (scale == 1.0 ? contra : contra * scale);
         return new StepLosses(total, new[] { ("sup", supervised), ("unsup", unsup), ("contrastive", contra) });
     }
@@ -222,9 +231,33 @@ public sealed class U2plMethod : ISegmentationMethod
     public void AfterOptimizerStep(StepInput input, TrainingModels models) => schedule.AfterStep(input, models);
     public SegmentationModel ModelToEvaluate(int epoch, TrainingModels models) => schedule.ModelToEvaluate(epoch, models);
 
+    public void JoinProcessGroup(ProcessGroup group)
+    {
+        processes = group;
+        if (savedRankGenerators is null) return;
+        // The checkpoint's number of processes was checked against this run's before anything was loaded.
+        if (savedRankGenerators.Size(0) != group.WorldSize)
+            throw new InvalidDataException($"the checkpoint holds the sampling generators of {savedRankGenerators.Size(0)} ranks, this run has {group.WorldSize}");
+        using (Torch.Torch.NewDisposeScope()) generator.SetState(savedRankGenerators.Select(0, group.Rank));
+        savedRankGenerators.Dispose();
+        savedRankGenerators = null;
+    }
+
+    // Each rank draws as many contrastive samples as its own images need, so the ranks' generators part
+    // after the first semi-supervised step; rank 0's checkpoint keeps all of them.
+    public void GatherRankState()
+    {
+        if (processes is null) return;
+        using var scope = Torch.Torch.NewDisposeScope();
+        var mine = generator.GetState();
+        rankGenerators?.Dispose();
+        rankGenerators = processes.AllGather(mine.Unsqueeze(0)).DetachFromDisposeScope();
+    }
+
     public void SaveState(TorchDict checkpoint)
     {
         GeneratorState.Save(checkpoint, generator);
+        if (rankGenerators is not null) checkpoint.Set(RankGeneratorsKey, TorchValue.FromTensor(rankGenerators));
         if (bank is null) return;
         var bankState = new TorchDict();
         foreach (var (key, tensor) in bank.GetState())
@@ -238,6 +271,8 @@ public sealed class U2plMethod : ISegmentationMethod
     public void LoadState(TorchDict checkpoint)
     {
         GeneratorState.Load(checkpoint, generator);
+        savedRankGenerators?.Dispose();
+        savedRankGenerators = checkpoint.ContainsKey(RankGeneratorsKey) ? checkpoint.GetTensor(RankGeneratorsKey).DetachFromDisposeScope() : null;
         if (!checkpoint.ContainsKey("memory_bank") || contrastiveOptions is null) return;
         var saved = checkpoint.GetDict("memory_bank");
         var tensors = saved.ToTensors().ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -249,6 +284,8 @@ public sealed class U2plMethod : ISegmentationMethod
     public void Dispose()
     {
         generator.Dispose();
+        rankGenerators?.Dispose();
+        savedRankGenerators?.Dispose();
         bank?.Dispose();
         prototypes?.Dispose();
     }

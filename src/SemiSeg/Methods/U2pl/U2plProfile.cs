@@ -49,8 +49,12 @@ public sealed record U2plProfile
         ? options with { NegativeRuleName = "official", OneHotName = "official", ClassOrderName = "official", WeightByWorldSize = true }
         : options;
 
-    /// <summary>The factor on lambda_c the profile's world size gives (1 / world_size when weight_by_world_size).</summary>
-    public double ContrastiveScale(ContrastiveOptions options) => options.WeightByWorldSize ? 1.0 / WorldSize : 1.0;
+    /// <summary>
+    /// The factor on lambda_c the world size gives (1 / world_size when weight_by_world_size): the replicas
+    /// simulated in each process times the <paramref name="processes"/> of a data-parallel run.
+    /// </summary>
+    public double ContrastiveScale(ContrastiveOptions options, int processes = 1) =>
+        options.WeightByWorldSize ? 1.0 / ((double)WorldSize * processes) : 1.0;
 
     public U2plProfile Validate()
     {

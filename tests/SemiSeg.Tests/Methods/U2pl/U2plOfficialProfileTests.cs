@@ -20,6 +20,23 @@ public class U2plOfficialProfileTests
     private static JsonElement Config => Fixture.Value.GetProperty("config");
     private static int NumClasses => Config.Int("num_classes");
 
+    /// <summary>
+    /// train_semi.py:514-519 divides lambda_c by dist.get_world_size(): the replicas simulated in one process
+    /// times the processes of a data-parallel run (each process one replica); the paper profile keeps lambda_c.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 1, 0.25)]
+    [InlineData(1, 4, 0.25)]
+    [InlineData(2, 4, 0.125)]
+    public void TheOfficialContrastiveWeightCountsEveryReplica(int simulated, int processes, double expected)
+    {
+        var official = new U2plProfile { Name = U2plProfile.OfficialName, WorldSize = simulated };
+        var options = official.ContrastiveDefaults(new ContrastiveOptions());
+        Assert.Equal(expected, official.ContrastiveScale(options, processes));
+        var paper = new U2plProfile { WorldSize = simulated };
+        Assert.Equal(1.0, paper.ContrastiveScale(paper.ContrastiveDefaults(new ContrastiveOptions()), processes));
+    }
+
     [Fact]
     public void FixtureRecordsTheOfficialCommit() =>
         Assert.Equal("ab3d2be313d4d6b2885e7a0213d4fce82a803b79", Fixture.Value.GetProperty("official_commit").GetString());
