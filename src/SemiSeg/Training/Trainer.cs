@@ -48,12 +48,14 @@ public sealed class Trainer
         var observer = main ? this.observer : SilentObserver.Instance;
         // Everything that can refuse the run does so before the run folder is created or touched.
         DeviceCheck.Ensure(config.Device, config.SourcePath);
+        var lastCheckpoint = Path.Combine(runDirectory, Checkpoint.Last);
+        if (resume && !File.Exists(lastCheckpoint))
+            throw new FileNotFoundException($"--resume: no checkpoint {lastCheckpoint} to continue from", lastCheckpoint);
         // Rank 0 alone holds the run folder (the other ranks of a data-parallel run share it without writing).
         using var folderLock = main ? RunFolderLock.Acquire(runDirectory, resume ? "semiseg train --resume" : "semiseg train") : null;
         if (main)
             foreach (var leftover in AtomicFile.RemoveLeftovers(runDirectory)) observer.OnMessage($"removed {leftover}, left by an interrupted write");
         var state = new RunState(runDirectory);
-        var lastCheckpoint = state.LastCheckpoint;
         // saver.auto_resume (official): a run folder with a checkpoint is continued, as the official trainer does.
         var autoResume = !resume && config.AutoResume && File.Exists(lastCheckpoint);
         if (autoResume) observer.OnMessage($"saver.auto_resume: True, so the run in {runDirectory} is continued from {Checkpoint.Last}");
@@ -61,8 +63,6 @@ public sealed class Trainer
         if (!resume && state.HoldsARun)
             throw new InvalidOperationException($"{runDirectory} already holds a run ({(File.Exists(lastCheckpoint) ? Checkpoint.Last : "metrics.jsonl")}); " +
                                                 "pass --resume to continue it or choose another --out");
-        if (resume && !File.Exists(lastCheckpoint))
-            throw new FileNotFoundException($"--resume: no checkpoint {lastCheckpoint} to continue from", lastCheckpoint);
         if (resume) ResumeCheck.Ensure(lastCheckpoint, config, processes);
         if (config.Threads > 0) Torch.Torch.NumThreads = config.Threads;
         Torch.Torch.ManualSeed(config.Seed);

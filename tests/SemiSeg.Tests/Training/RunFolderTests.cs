@@ -88,6 +88,15 @@ public class RunFolderTests : IClassFixture<TinyFashionRun>
     }
 
     [Fact]
+    public void AResumeWithNothingToContinueLeavesNoFolderBehind()
+    {
+        var run = tiny.NewRunDirectory();
+        var error = Assert.Throws<FileNotFoundException>(() => new Trainer(ExperimentConfig.Load(tiny.WriteConfig("suponly")), run).Run(resume: true));
+        Assert.Contains(Path.Combine(run, Checkpoint.Last), error.Message);
+        Assert.False(Directory.Exists(run), "the refused --resume created the run folder");
+    }
+
+    [Fact]
     public void ASecondHolderIsRefusedNamingTheFirstAndTheLockEndsWithItsHolder()
     {
         var run = tiny.NewRunDirectory();
