@@ -92,10 +92,17 @@ public sealed class PrefetchLoader
         }
     }
 
+    // The batch's rows, or this shard's of them (LoaderOptions.ShardCount): positions keep their epoch numbering,
+    // so a row's sample and augmentation are the same whichever process loads it.
     private SampleBatch MakeBatch(int[] order, int batchIndex, int epoch)
     {
         var first = batchIndex * options.BatchSize;
         var size = Math.Min(options.BatchSize, order.Length - first);
+        if (options.ShardCount > 1)
+        {
+            size /= options.ShardCount;   // drop_last batches: always whole, divisible (LoaderOptions.Validate)
+            first += options.ShardRank * size;
+        }
         var samples = new AugmentedSample[size];
         var indices = new int[size];
         for (var k = 0; k < size; k++)

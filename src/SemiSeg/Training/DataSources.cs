@@ -49,10 +49,16 @@ public sealed class DataSources
     /// The training stream: labelled and unlabelled paced together, or labelled alone. With
     /// <paramref name="worldSize"/> simulated replicas a step loads world_size x batch_size images of
     /// each kind, the global batch of the reproduced run (batch_size is per GPU, as in the official configs).
+    /// In a data-parallel run of <paramref name="processes"/>, this process loads only its rows of that batch
+    /// (<paramref name="rank"/>'s share), each sample drawn as in the whole batch.
     /// </summary>
-    public ITrainingStream TrainingStream(DataConfig config, ulong seed, bool strongUnlabeled, int worldSize = 1)
+    public ITrainingStream TrainingStream(DataConfig config, ulong seed, bool strongUnlabeled, int worldSize = 1, int processes = 1, int rank = 0)
     {
-        var options = new LoaderOptions { BatchSize = config.BatchSize * worldSize, Workers = config.Workers, Prefetch = config.Prefetch, Seed = seed };
+        var options = new LoaderOptions
+        {
+            BatchSize = config.BatchSize * worldSize, Workers = config.Workers, Prefetch = config.Prefetch, Seed = seed,
+            ShardCount = processes, ShardRank = rank,
+        };
         return Unlabeled is null
             ? new SupervisedStream(new PrefetchLoader(Labeled, TrainTransform, options with { DropLast = true }))
             : new SemiSupervisedStream(new SemiSupervisedLoader(Labeled, Unlabeled, TrainTransform, options, strongUnlabeled));

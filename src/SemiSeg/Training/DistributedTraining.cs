@@ -9,10 +9,10 @@ namespace SemiSeg.Training;
 /// One rank of a data-parallel run (torchrun's environment: WORLD_SIZE, RANK, MASTER_ADDR, ...):
 /// the process group, the student's and teacher's parameters and buffers broadcast from rank 0 at
 /// the start, SyncBatchNorm where net.sync_bn is set, DDP's gradient reducer over the student,
-/// each rank's rows of the global batch, and the confusion matrices summed over the ranks.
-/// Every rank loads the plan of the global batch (world_size x batch_size of each kind, the batch of
-/// one process with an N-times larger batch) and keeps its own rows, so the ranks together see
-/// exactly that process's samples and augmentation draws.
+/// and the confusion matrices summed over the ranks. Each rank's loader makes only its rows of the
+/// global batch (world_size x batch_size of each kind, the batch of one process with an N-times larger
+/// batch; <see cref="Data.LoaderOptions.ShardCount"/>), so the ranks together see exactly that
+/// process's samples and augmentation draws.
 /// </summary>
 public sealed class DistributedTraining : IDisposable
 {
@@ -89,29 +89,6 @@ public sealed class DistributedTraining : IDisposable
         var flag = Tensor.From(new[] { value ? 1.0 : 0.0 }, 1).To(device);
         Group.AllReduce(flag, ReduceOp.Max);
         return flag.ToArray<double>()[0] > 0;
-    }
-
-    /// <summary>This rank's rows of the global batch: labelled rows [r B_l, (r+1) B_l), unlabelled likewise.</summary>
-    public StepInput Shard(StepInput global)
-    {
-        var labeled = Rows(global.LabeledImages.Size(0));
-        var unlabeled = global.UnlabeledImages is null ? default : Rows(global.UnlabeledImages.Size(0));
-        return global with
-        {
-            LabeledImages = global.LabeledImages.Narrow(0, labeled.Start, labeled.Count),
-            Labels = global.Labels.Narrow(0, labeled.Start, labeled.Count),
-            UnlabeledImages = global.UnlabeledImages?.Narrow(0, unlabeled.Start, unlabeled.Count),
-            StrongImages = global.StrongImages?.Narrow(0, unlabeled.Start, unlabeled.Count),
-            UnlabeledIndices = global.UnlabeledIndices?.Skip((int)unlabeled.Start).Take((int)unlabeled.Count).ToArray(),
-        };
-    }
-
-    private (long Start, long Count) Rows(long total)
-    {
-        if (total % WorldSize != 0)
-            throw new ArgumentException($"a global batch of {total} images does not split into {WorldSize} equal ranks");
-        var count = total / WorldSize;
-        return (Rank * count, count);
     }
 
     /// <summary>

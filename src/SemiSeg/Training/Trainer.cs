@@ -76,7 +76,9 @@ public sealed class Trainer
         using var optimizer = CreateOptimizer(config, models.Student);
         using var scaler = CreateScaler(config);
 
-        var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages, config.Profile.WorldSize * (distributed?.WorldSize ?? 1));
+        // Data-parallel: each rank loads only its rows of the global batch.
+        var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages, config.Profile.WorldSize * processes,
+                                         processes, distributed?.Rank ?? 0);
         var validationLoader = data.ValidationLoader(config.Data);
         var stepsPerEpoch = Math.Min(stream.StepsPerEpoch, config.Trainer.MaxStepsPerEpoch ?? int.MaxValue);
         var totalSteps = (long)config.Trainer.Epochs * stepsPerEpoch;
@@ -186,7 +188,6 @@ public sealed class Trainer
         var u = unlabeled?.ToTensors(config.Device);
         var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch,
                                   unlabeled?.Indices);
-        if (distributed is not null) input = distributed.Shard(input);
         // Epochs and steps counted from 1, as the progress display counts them.
         var where = $"epoch {epoch + 1} of {config.Trainer.Epochs}, step {iteration + 1} of {(long)config.Trainer.Epochs * stepsPerEpoch}";
         var lastGood = File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint} (the loss stayed finite and bounded up to it)"

@@ -27,6 +27,32 @@ public class LoaderTests
         Assert.Equal(36, a.SelectMany(x => x.Indices).Distinct().Count());
     }
 
+    /// <summary>
+    /// A data-parallel rank's loader makes only its rows of each global batch, and they are the rows the
+    /// whole batch holds there (same samples, same augmentation draws): the ranks together load the batch
+    /// once, and nothing else.
+    /// </summary>
+    [Fact]
+    public void EachShardMakesItsRowsOfTheWholeBatchAndNothingElse()
+    {
+        var pool = Enumerable.Range(0, 37).ToArray();
+        var whole = Run(new PrefetchLoader(Synthetic, pool, new LoaderOptions { BatchSize = 6, Seed = 3 }), 1);
+        var made = 0;
+        AugmentedSample Counting(int i, DeterministicRandom r) { Interlocked.Increment(ref made); return Synthetic(i, r); }
+        var shards = Enumerable.Range(0, 3)
+            .Select(rank => Run(new PrefetchLoader(Counting, pool, new LoaderOptions { BatchSize = 6, Seed = 3, ShardCount = 3, ShardRank = rank }), 1))
+            .ToList();
+        Assert.Equal(6 * 6, made);   // 6 batches of 6 rows, each row made by one rank only
+        for (var b = 0; b < whole.Count; b++)
+        {
+            Assert.Equal(whole[b].Indices, shards.SelectMany(s => s[b].Indices));
+            Assert.Equal(whole[b].Images, shards.SelectMany(s => s[b].Images));
+            Assert.All(shards, s => Assert.Equal(2, s[b].Indices.Length));
+        }
+        Assert.Throws<ArgumentException>(() => new PrefetchLoader(Synthetic, pool, new LoaderOptions { BatchSize = 6, ShardCount = 4, ShardRank = 0 }));
+        Assert.Throws<ArgumentException>(() => new PrefetchLoader(Synthetic, pool, new LoaderOptions { BatchSize = 6, ShardCount = 2, ShardRank = 2 }));
+    }
+
     [Fact]
     public void WorkersStayWithinThePrefetchBound()
     {
