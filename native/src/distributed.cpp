@@ -3,6 +3,8 @@
 // layer was built against a CUDA libtorch, and the collectives the trainer needs.
 #include "distributed.h"
 #include <cstdlib>
+#include <type_traits>
+#include <torch/csrc/api/include/torch/version.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -74,6 +76,33 @@ c10::intrusive_ptr<c10d::Store> rendezvous(const std::string& host, int port, in
   return c10::make_intrusive<c10d::PrefixStore>(prefix, store);
 }
 
+// libtorch 1.x: ProcessGroupGloo and ProcessGroupNCCL are process groups themselves. libtorch 2.x: they
+// are backends (c10d::Backend) that a c10d::ProcessGroup dispatches to by device type, which is how
+// torch.distributed builds a group there; the Reducer and our collectives take the ProcessGroup.
+// PG is a template parameter so that only the constructor this libtorch has is instantiated (2.0-2.4
+// take an Options object, later versions do not).
+template <typename Impl, typename PG = c10d::ProcessGroup>
+c10::intrusive_ptr<PG> as_process_group(const c10::intrusive_ptr<c10d::Store>& store, int rank, int world_size,
+                                        c10::intrusive_ptr<Impl> impl, bool nccl, std::chrono::milliseconds timeout) {
+#if TORCH_VERSION_MAJOR >= 2
+  c10::intrusive_ptr<PG> group;
+  if constexpr (std::is_constructible_v<PG, c10::intrusive_ptr<c10d::Store>, int, int>) {
+    group = c10::make_intrusive<PG>(store, rank, world_size);
+  } else {
+    group = c10::make_intrusive<PG>(store, rank, world_size,
+                                    c10::make_intrusive<typename PG::Options>(nccl ? "nccl" : "gloo", timeout));
+  }
+  const auto type = nccl ? PG::BackendType::NCCL : PG::BackendType::GLOO;
+  c10::intrusive_ptr<c10d::Backend> backend = impl;
+  group->setBackend(nccl ? c10::DeviceType::CUDA : c10::DeviceType::CPU, type, backend);
+  group->setDefaultBackend(type);
+  return group;
+#else
+  (void)store, (void)rank, (void)world_size, (void)nccl, (void)timeout;
+  return impl;
+#endif
+}
+
 c10::intrusive_ptr<c10d::ProcessGroup> make_gloo(const c10::intrusive_ptr<c10d::Store>& store, int rank,
                                                  int world_size, std::chrono::milliseconds timeout) {
   auto options = c10d::ProcessGroupGloo::Options::create(timeout);
@@ -83,7 +112,8 @@ c10::intrusive_ptr<c10d::ProcessGroup> make_gloo(const c10::intrusive_ptr<c10d::
   options->devices.push_back(ifname && *ifname ? c10d::ProcessGroupGloo::createDeviceForInterface(ifname)
                                                : c10d::ProcessGroupGloo::createDefaultDevice());
   options->threads = 2;
-  return c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world_size, options);
+  return as_process_group(store, rank, world_size, c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world_size, options),
+                          /*nccl=*/false, timeout);
 }
 
 c10::intrusive_ptr<c10d::ProcessGroup> make_nccl(const c10::intrusive_ptr<c10d::Store>& store, int rank,
@@ -91,7 +121,8 @@ c10::intrusive_ptr<c10d::ProcessGroup> make_nccl(const c10::intrusive_ptr<c10d::
 #ifdef SS_WITH_NCCL
   auto options = c10d::ProcessGroupNCCL::Options::create();
   options->timeout = timeout;
-  return c10::make_intrusive<c10d::ProcessGroupNCCL>(store, rank, world_size, options);
+  return as_process_group(store, rank, world_size, c10::make_intrusive<c10d::ProcessGroupNCCL>(store, rank, world_size, options),
+                          /*nccl=*/true, timeout);
 #else
   throw std::invalid_argument(
       "backend 'nccl' needs a native layer built against a CUDA libtorch with NCCL; this build is CPU-only: use 'gloo'");

@@ -115,8 +115,8 @@ public sealed class ContrastiveLoss
         var device = local[0].Device;
         var localCounts = Tensor.From(local.Select(k => k.Size(0)).ToArray(), 1, local.Length).To(device);
         var counts = processes.AllGather(localCounts).ToArray<long>();   // (ranks, classes), row-major
+        if (counts.Sum() == 0) return local;   // the same on every rank: no rank enters the second gather
         var gathered = Enumerable.Range(0, NumClasses).Select(_ => new List<Tensor>()).ToArray();
-        if (counts.Sum() == 0) return local;
         var rows = processes.AllGather(Torch.Cat(local));
         var offset = 0L;
         for (var r = 0; r < processes.WorldSize; r++)
