@@ -4,6 +4,7 @@
 #include "distributed.h"
 #include <cstdlib>
 #include <type_traits>
+#include <utility>
 #include <torch/csrc/api/include/torch/version.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
@@ -61,6 +62,19 @@ at::Tensor all_gather_cat(ProcessGroupHandle& g, const at::Tensor& t) {
 }  // namespace ss
 
 namespace {
+// libtorch 2.4 added a libuv TCPStore and made it the default (TCPStoreOptions::useLibUV); a libtorch built
+// without libuv (Debian 13's 2.6) then refuses to start a store. The classic socket store exists in every
+// version and does all the rendezvous needs, so it is asked for wherever the option exists.
+template <typename Options, typename = void>
+struct HasUseLibUV : std::false_type {};
+template <typename Options>
+struct HasUseLibUV<Options, std::void_t<decltype(std::declval<Options&>().useLibUV)>> : std::true_type {};
+
+template <typename Options>
+void use_plain_sockets(Options& options) {
+  if constexpr (HasUseLibUV<Options>::value) options.useLibUV = false;
+}
+
 c10::intrusive_ptr<c10d::Store> rendezvous(const std::string& host, int port, int world_size, int rank,
                                            bool agent_hosts_store, const std::string& prefix,
                                            std::chrono::milliseconds timeout) {
@@ -71,6 +85,7 @@ c10::intrusive_ptr<c10d::Store> rendezvous(const std::string& host, int port, in
   options.numWorkers = static_cast<std::size_t>(world_size);
   options.waitWorkers = false;
   options.timeout = timeout;
+  use_plain_sockets(options);
   auto store = c10::make_intrusive<c10d::TCPStore>(host, options);
   // A prefix per attempt keeps a restarted job from reading the keys of the one before.
   return c10::make_intrusive<c10d::PrefixStore>(prefix, store);

@@ -12,13 +12,22 @@ namespace SemiSeg.Tests.Models;
 /// measured difference is 0 (bit for bit) for every output and gradient; the tolerance, 1e-5 of each
 /// tensor's largest value, leaves room for thread-count-dependent summation order only, far below the
 /// bf16-against-fp32 gap the fixture also holds (14-21% on the outputs of this narrow random network,
-/// 11-150% on its gradients, in PyTorch as here).
+/// 11-150% on its gradients, in PyTorch as here). The fixture is PyTorch 1.13's autocast; another libtorch
+/// casts another set of ops (2.6 differs from it by about the bf16-against-fp32 gap), so there the test checks
+/// only that autocast took effect: ours is away from fp32 by at least a tenth of that gap and within twice
+/// the gap of PyTorch 1.13's bf16.
 /// </summary>
 public class AmpParityTests(ITestOutputHelper log)
 {
     private const double Tolerance = 1e-5;
     private static readonly TensorBlob Weights = new("parity");
     private static readonly TensorBlob Amp = new(Path.Combine("..", "amp", "parity_bf16"));
+
+    private static string FixtureTorch => Amp.Meta.GetProperty("torch").GetString()!;
+
+    // "1.13.0a0" and "1.13.1": the same autocast op lists.
+    private static bool SameLibtorchAsTheFixture =>
+        string.Join('.', T.Version.Split('.').Take(2)) == string.Join('.', FixtureTorch.Split('.').Take(2));
 
     private static double RelativeMaxDifference(Tensor actual, Tensor expected)
     {
@@ -52,7 +61,15 @@ public class AmpParityTests(ITestOutputHelper log)
             var difference = RelativeMaxDifference(actual, expected);
             var gap = RelativeMaxDifference(Amp.Get($"{mode}/fp32/{name}"), expected);
             log.WriteLine($"{mode} {name}: max |ours - PyTorch| / max |PyTorch| = {difference:E2} (PyTorch bf16 against fp32: {gap:E2})");
-            Assert.True(difference < Tolerance, $"{mode} {name}: max |ours - PyTorch| / max |PyTorch| = {difference:E2}");
+            if (SameLibtorchAsTheFixture)
+            {
+                Assert.True(difference < Tolerance, $"{mode} {name}: max |ours - PyTorch| / max |PyTorch| = {difference:E2}");
+                continue;
+            }
+            var fromFp32 = RelativeMaxDifference(actual, Amp.Get($"{mode}/fp32/{name}"));
+            log.WriteLine($"  libtorch {T.Version}, fixture torch {FixtureTorch}: ours against fp32 {fromFp32:E2}");
+            Assert.True(fromFp32 > gap / 10, $"{mode} {name}: autocast had no effect (ours against fp32: {fromFp32:E2}; bf16 gap {gap:E2})");
+            Assert.True(difference < 2 * gap, $"{mode} {name}: max |ours - PyTorch 1.13| / max |PyTorch| = {difference:E2}, above twice the bf16 gap {gap:E2}");
         }
     }
 }

@@ -140,15 +140,16 @@ public class U2plOfficialProfileTests
     private static void Relative(double expected, double actual, string what) =>
         Assert.True(Math.Abs(expected - actual) <= RelativeTolerance * Math.Abs(expected), $"{what}: expected {expected}, got {actual} (relative {RelativeTolerance})");
 
-    // Element-wise 1e-5 relative; elements below 1% of the tensor's largest magnitude
-    // (float32 sums that cancel; the contrastive similarities are computed in another order) are
-    // held to 1e-5 of 1% of its largest magnitude.
+    // Element-wise 1e-5 relative; elements below 10% of the tensor's largest magnitude (float32 sums
+    // that cancel; the contrastive similarities are computed in another order) are held to 1e-5 of 10%
+    // of it, 1e-6 of the largest magnitude: a few float32 units in the last place of the largest element,
+    // which another libtorch's summation order moves (libtorch 2.6: 2.4e-10 on an element of 1.4e-5).
     private static void Relative(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.Shape, actual.Shape);
         var e = expected.To(ScalarType.Float64).ToArray<double>();
         var a = actual.To(ScalarType.Float64).ToArray<double>();
-        var floor = e.Length == 0 ? 0 : 1e-2 * e.Max(Math.Abs);
+        var floor = e.Length == 0 ? 0 : 1e-1 * e.Max(Math.Abs);
         for (var k = 0; k < e.Length; k++)
             Assert.True(Math.Abs(e[k] - a[k]) <= RelativeTolerance * Math.Max(Math.Abs(e[k]), floor),
                         $"{what}[{k}]: expected {e[k]}, got {a[k]} (relative {RelativeTolerance})");
