@@ -51,7 +51,15 @@ public sealed class RunRecord
     /// The trainer has recorded its last epoch and written the run's pictures, which it does after
     /// the last epoch's summary (a run that is still going has neither).
     /// </summary>
-    public bool IsFinished => Evaluations.Count > 0 && Evaluations[^1].Epoch >= Summary.Epochs - 1 && Visuals is not null;
+    public bool IsFinished => Evaluations.Count > 0 && Evaluations[^1].Epoch >= Summary.Epochs - 1 && (Visuals is not null || ByTheOfficialCode);
+
+    /// <summary>
+    /// The run was made by the official U2PL code (tools/official_u2pl_train.py writes official.json): it has
+    /// no pictures to wait for, so its last epoch's record finishes it.
+    /// </summary>
+    public bool ByTheOfficialCode => File.Exists(Path.Combine(Directory, OfficialRecordFileName));
+
+    public const string OfficialRecordFileName = "official.json";
 
     /// <summary>The full path of a picture listed in visuals.json.</summary>
     public string VisualPath(string fileName) => Path.Combine(Directory, VisualsWriter.FolderName, fileName);

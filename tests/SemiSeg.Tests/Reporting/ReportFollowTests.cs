@@ -52,6 +52,21 @@ public sealed class ReportFollowTests
         Assert.Contains("No run wrote steps.jsonl", File.ReadAllText(none.HtmlPath));
     }
 
+    /// <summary>A run of the official code (official.json beside its records) has no pictures: its last epoch finishes it.</summary>
+    [Fact]
+    public void ARunOfTheOfficialCodeIsFinishedByItsLastEpoch()
+    {
+        using var dir = new ScratchDirectory();
+        var run = FakeRun.Write(dir.Combine("runs", "official-u2pl"), "u2pl", 0.52, 0.51, new[] { "sup" }, unlabeledScene: false);
+        Directory.Delete(Path.Combine(run, VisualsWriter.FolderName), recursive: true);
+        Assert.False(RunRecord.Load(run).IsFinished);   // ours without its pictures: still going
+        File.WriteAllText(Path.Combine(run, RunRecord.OfficialRecordFileName), "{}");
+        Assert.True(RunRecord.Load(run).IsFinished);
+        var metrics = Path.Combine(run, RunRecord.MetricsFileName);
+        File.WriteAllLines(metrics, File.ReadAllLines(metrics).Take(2));   // two of its three epochs
+        Assert.False(RunRecord.Load(run).IsFinished);
+    }
+
     [Fact]
     public async Task FollowRewritesTheReportUntilTheRunFinishes()
     {
