@@ -4,8 +4,8 @@ ours, and whether the two agree (the difference of the means within two standard
 difference, Welch's form: sqrt(s_o^2 / n_o + s_u^2 / n_u) with sample variances). Reads only the run
 records (summary.json, metrics.jsonl) that bench/crosscheck committed; writes one JSON file:
 
-    /usr/bin/python3 tools/crosscheck_verdict.py --runs bench/runs-crosscheck --seeds 0 1 2 \\
-        --out docs/results/official-crosscheck.json
+    /usr/bin/python3 tools/crosscheck_verdict.py --runs bench/runs-crosscheck-suponly-start --seeds 0 1 2 \\
+        --start suponly --out docs/results/official-crosscheck.json
 """
 import argparse
 import json
@@ -30,16 +30,19 @@ def main():
     p.add_argument("--runs", required=True)
     p.add_argument("--seeds", nargs="+", type=int, required=True)
     p.add_argument("--split", default="1of16")
+    p.add_argument("--start", choices=["suponly", "encoder"], required=True,
+                   help="what both sides started from (bench/crosscheck --start): a SupOnly network or the encoder alone")
     p.add_argument("--out", required=True)
     args = p.parse_args()
     sides = {"official": "official-u2pl", "ours": "u2pl"}
-    best, steps, profiles, runs = {}, set(), set(), {}
+    best, final, steps, profiles, runs = {}, {}, set(), set(), {}
     for side, prefix in sides.items():
-        best[side] = []
+        best[side], final[side] = [], []
         for seed in args.seeds:
             name = f"{prefix}-{args.split}-s{seed}"
             summary, metrics = read_run(os.path.join(args.runs, name))
             best[side].append(round(100 * summary["best_miou"], 2))
+            final[side].append(round(100 * metrics[-1]["miou"], 2))
             steps.add(metrics[-1]["step"])
             profiles.add(summary.get("profile"))
             runs.setdefault(side, []).append(name)
@@ -58,12 +61,15 @@ def main():
         "official": best["official"],
         "ours": best["ours"],
         "steps": steps.pop(),
+        "start": args.start,
         "profile": "official",
         "mean": {s: round(m, 2) for s, m in mean.items()},
         "std": {s: round(v, 2) for s, v in sd.items()},
         "difference_of_means": round(difference, 2),
         "standard_error_of_difference": round(standard_error, 2),
         "agree": abs(difference) <= 2 * standard_error,
+        "final": final,
+        "final_mean": {s: round(statistics.fmean(v), 2) for s, v in final.items()},
         "rule": "agree when |mean(ours) - mean(official)| <= 2 * sqrt(sd_official^2/n + sd_ours^2/n)",
         "runs": runs,
     }

@@ -58,6 +58,8 @@ def translate(args):
         raise ConfigError(f"{args.config}: config file does not exist")
     with open(args.config) as f:
         ours = yaml.safe_load(f)
+    for assignment in getattr(args, "set", None) or []:
+        apply_override(ours, assignment, args.config)
     base = os.path.dirname(os.path.abspath(args.config))
     resolve = lambda p: os.path.normpath(os.path.join(base, p))  # noqa: E731  (our paths are relative to the config)
     method = ours.get("method", "u2pl")
@@ -166,8 +168,10 @@ def translate(args):
         raise ConfigError(f"{args.config}: --sup needs net.decoder.kwargs.rep_head: False (as the official suponly configs): "
                           "train_sup.py's DistributedDataParallel refuses the unused representation head")
     backbone = _get(ours, ["saver", "backbone"])
-    if _get(ours, ["saver", "pretrain"]):
-        raise ConfigError(f"{args.config}: saver.pretrain is not supported by this cross-check tool")
+    pretrain = _get(ours, ["saver", "pretrain"])
+    if pretrain and args.sup:
+        raise ConfigError(f"{args.config}: saver.pretrain with --sup: the official train_sup.py cannot load one "
+                          "(it calls load_state(..., keys=\"model_state\"), a TypeError: load_state takes key=)")
     official_net = {
         "num_classes": net["num_classes"], "sync_bn": sync_bn, "ema_decay": net["ema_decay"],
         "encoder": {"type": encoder_type,
@@ -195,12 +199,16 @@ def translate(args):
         notes["backbone"] = map_backbone(args.official, resolve(backbone), official_net, backbone_file, ds["train"]["crop"]["size"])
     else:
         check_network(args.official, official_net, ds["train"]["crop"]["size"])
+    if pretrain:
+        pretrain_file = os.path.join(os.path.abspath(args.out), "official-pretrain.pth")
+        notes["pretrain"] = map_pretrain(args.official, resolve(pretrain), official_net, pretrain_file, ds["train"]["crop"]["size"])
+        cfg["saver"]["pretrain"] = pretrain_file
     with open(os.path.join(data, "classes.txt")) as f:
         class_names = [line.strip() for line in f if line.strip()]
     plan = Plan(method=method, semi=not args.sup, world_size=world, seed=seed, epochs=epochs,
                 sup_only_epoch=tr.get("sup_only_epoch", 1), max_steps_per_epoch=cap, labeled=n_labeled,
                 unlabeled=n_unlabeled, class_names=class_names, backbone_file=backbone_file,
-                encoder_name=encoder_type.rsplit(".", 1)[1], notes=notes)
+                encoder_name=encoder_type.rsplit(".", 1)[1], notes=notes, our_config=ours)
     notes["max_steps_per_epoch"] = cap
     return plan, cfg
 
@@ -260,6 +268,61 @@ def map_backbone(official, our_file, official_net, out_file, crop):
     torch.save(mapped, out_file)
     return {"file": our_file, "loaded": len(mapped), "dropped": dropped,
             "missing_batch_counters": len(missing), "prefix_stripped": any(k not in mapped for k in ours if k not in dropped)}
+
+
+def apply_override(ours, assignment, config):
+    """KEY=VALUE (dotted key, YAML value) into our config dict, as `semiseg train --set` does."""
+    key, sep, text = assignment.partition("=")
+    if not sep or not key:
+        raise ConfigError(f"--set {assignment}: expected KEY=VALUE (e.g. saver.pretrain=/path/ckpt.pth)")
+    *parents, leaf = key.split(".")
+    node = ours
+    for i, part in enumerate(parents):
+        if not isinstance(node.get(part), dict):
+            raise ConfigError(f"--set {assignment}: {config} has no section {'.'.join(parents[:i + 1])}")
+        node = node[part]
+    node[leaf] = yaml.safe_load(text) if text else None
+
+
+def map_pretrain(official, our_file, official_net, out_file, crop):
+    """
+    A whole network of ours (a checkpoint's model_state, and its teacher_state when it has one; else the
+    student for both, as our trainer does) key-checked against the official network and saved the way
+    their train_semi.py loads saver.pretrain: load_state(..., key="model_state") and key="teacher_state"
+    into DistributedDataParallel-wrapped models, so every key gets their "module." prefix. Their
+    load_state loads with strict=False, so a key that does not match would be skipped silently: here
+    every official tensor must be matched (batch-norm counters aside) and every one of ours used.
+    """
+    import torch
+    if not os.path.isfile(our_file):
+        raise ConfigError(f"{our_file}: saver.pretrain does not exist")
+    checkpoint = torch.load(our_file, map_location="cpu")
+    if not isinstance(checkpoint, dict):
+        raise ConfigError(f"{our_file}: saver.pretrain is not a state dict or checkpoint")
+    student = checkpoint.get("model_state", checkpoint)
+    teacher = checkpoint.get("teacher_state", student)
+    theirs = build_official(official, official_net, crop).state_dict()
+
+    def mapped(state, which):
+        out, unused = {}, []
+        for key, value in state.items():
+            name = key[len("module."):] if key.startswith("module.") else key
+            if name not in theirs:
+                unused.append(key)
+                continue
+            if tuple(value.shape) != tuple(theirs[name].shape):
+                raise ConfigError(f"{our_file}: {which} {key} has shape {tuple(value.shape)}, the official network's "
+                                  f"{name} {tuple(theirs[name].shape)}: the two networks differ")
+            out["module." + name] = value.to(theirs[name].dtype)
+        missing = [k for k in theirs if "module." + k not in out and not k.endswith("num_batches_tracked")]
+        if missing or unused:
+            raise ConfigError(f"{our_file}: {which} does not match the official network: "
+                              f"{len(missing)} of their tensors without weights ({', '.join(missing[:5])}), "
+                              f"{len(unused)} of ours unused ({', '.join(unused[:5])})")
+        return out
+
+    torch.save({"model_state": mapped(student, "model_state"), "teacher_state": mapped(teacher, "teacher_state")}, out_file)
+    return {"file": our_file, "tensors": len(student), "teacher": "teacher_state" if "teacher_state" in checkpoint else "model_state"}
 
 
 def dump(cfg):

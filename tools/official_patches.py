@@ -10,7 +10,8 @@ import sys
 import official_stubs  # tools/official_stubs.py (the script's folder is on sys.path)
 
 PATCHES = [
-    "torch.Tensor.cuda and nn.Module.cuda return their object (CPU processes)",
+    "torch.Tensor.cuda, nn.Module.cuda and torch.UntypedStorage.cuda return their object (CPU processes; the last for "
+    "load_state's map_location, which moves every loaded storage with storage.cuda(), reached with saver.pretrain)",
     "u2pl.utils.dist_helper.setup_distributed: a gloo process group of --world-size processes (file store) "
     "instead of NCCL with SLURM/torch.cuda.set_device; returns (rank, world size) as theirs",
     "torch.nn.parallel.DistributedDataParallel: device_ids/output_device dropped (they name a GPU; a CPU module takes none), "
@@ -70,6 +71,7 @@ def apply(official, rank, world_size, store, backbone_file, encoder_name, max_st
     torch.set_num_threads(threads)
     torch.Tensor.cuda = lambda self, *a, **k: self
     nn.Module.cuda = lambda self, *a, **k: self
+    torch.UntypedStorage.cuda = lambda self, *a, **k: self
     collections.Iterable = collections.abc.Iterable
     dataloader._BaseDataLoaderIter.next = dataloader._BaseDataLoaderIter.__next__
 

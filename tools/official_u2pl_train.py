@@ -43,6 +43,9 @@ def parse_args():
     p.add_argument("--threads", type=int, default=None, help="torch threads per process (default: cores / world size)")
     p.add_argument("--epochs", type=int, default=None, help="override trainer.epochs (smoke runs)")
     p.add_argument("--max-steps-per-epoch", type=int, default=None, help="override trainer.max_steps_per_epoch (smoke runs)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one of our config's keys before translation, as `semiseg train --set` does "
+                        "(VALUE is YAML; paths stay relative to the config's folder); repeatable")
     return p.parse_args()
 
 
@@ -198,8 +201,11 @@ def main():
         args.threads = max(1, (os.cpu_count() or 1) // plan.world_size)
     config_path = os.path.join(args.out, "official-config.yaml")
     write_atomic(config_path, official_config.dump(official_cfg))
-    with open(args.config) as f:
-        write_atomic(os.path.join(args.out, "config.yaml"), f.read())
+    if args.set:  # our config as this run read it, as `semiseg train --set` records its own
+        write_atomic(os.path.join(args.out, "config.yaml"), official_config.dump(plan.our_config))
+    else:
+        with open(args.config) as f:
+            write_atomic(os.path.join(args.out, "config.yaml"), f.read())
     provenance = {
         "repository": "https://github.com/Haochen-Wang409/U2PL", "commit": official_commit(args.official),
         "script": "train_semi.py" if plan.semi else "train_sup.py", "world_size": plan.world_size,
