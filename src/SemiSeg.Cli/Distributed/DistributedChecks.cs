@@ -37,6 +37,8 @@ internal static class DistributedChecks
         // Rank r contributes r + 1 rows of [r, r]: the gather must keep each rank's own row count.
         var rows = Torch.Torch.Full(new long[] { r + 1, 2 }, r, ScalarType.Float64);
         results["all_gather"] = group.AllGather(rows).ToArray<double>();
+        // The per-step stop vote of training: true on the last rank only, then on none.
+        results["first_rank_with"] = [group.FirstRankWith(r == group.WorldSize - 1) ?? -1, group.FirstRankWith(false) ?? -1];
         group.Barrier();
     }
 

@@ -65,6 +65,21 @@ public sealed unsafe class ProcessGroup : IDisposable
     /// </summary>
     public Tensor AllGather(Tensor tensor) => new(TorchException.Check(NativeMethods.ss_pg_all_gather(Handle, tensor.Handle)));
 
+    /// <summary>
+    /// A vote every rank takes part in: the lowest rank whose <paramref name="value"/> is true, the same on
+    /// every rank, or null when it is true on none. <paramref name="device"/>: where the one-element tensor
+    /// is reduced (NCCL reduces GPU tensors only).
+    /// </summary>
+    public int? FirstRankWith(bool value, Device? device = null)
+    {
+        using var vote = Tensor.From(new[] { value ? (double)Rank : WorldSize }, 1);
+        using var onDevice = device is not { } d || d == Device.CPU ? null : vote.To(d);
+        var reduced = onDevice ?? vote;
+        AllReduce(reduced, ReduceOp.Min);
+        var first = (int)reduced.ToArray<double>()[0];
+        return first < WorldSize ? first : null;
+    }
+
     /// <summary>Returns once every rank has reached it.</summary>
     public void Barrier() => TorchException.Check(NativeMethods.ss_pg_barrier(Handle));
 

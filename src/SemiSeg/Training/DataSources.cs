@@ -64,12 +64,31 @@ public sealed class DataSources
             : new SemiSupervisedStream(new SemiSupervisedLoader(Labeled, Unlabeled, TrainTransform, options, strongUnlabeled));
     }
 
-    public PrefetchLoader ValidationLoader(DataConfig config) =>
-        new(Validation, ValTransform, new LoaderOptions
-        {
-            BatchSize = config.ValMode == "center" ? config.ValBatchSize : 1,
-            Workers = config.Workers, Prefetch = config.Prefetch, Shuffle = false, DropLast = false,
-        });
+    /// <summary>The validation set in order, in batches of dataset.val.batch_size (center crops) or one image.</summary>
+    public PrefetchLoader ValidationLoader(DataConfig config) => new(Validation, ValTransform, ValidationOptions(config));
+
+    /// <summary>
+    /// A data-parallel process's share of the validation set: batches rank, rank + n, rank + 2n, ... of
+    /// the batches <see cref="ValidationLoader"/> makes, so each image is read and decoded by one process
+    /// only; null when the set has fewer batches than processes and this one has none.
+    /// </summary>
+    public PrefetchLoader? ValidationShard(DataConfig config, int processes, int rank)
+    {
+        if (processes == 1) return ValidationLoader(config);
+        var options = ValidationOptions(config);
+        var pool = ShardOfBatches(Validation.Count, options.BatchSize, processes, rank);
+        return pool.Length == 0 ? null : new PrefetchLoader(Validation, ValTransform, options, pool);
+    }
+
+    private static LoaderOptions ValidationOptions(DataConfig config) => new()
+    {
+        BatchSize = config.ValMode == "center" ? config.ValBatchSize : 1,
+        Workers = config.Workers, Prefetch = config.Prefetch, Shuffle = false, DropLast = false,
+    };
+
+    /// <summary>Indices of batches rank, rank + n, ... of [0, count) in batches of size (the last one may be short).</summary>
+    public static int[] ShardOfBatches(int count, int batchSize, int processes, int rank) =>
+        Enumerable.Range(0, count).Where(i => i / batchSize % processes == rank).ToArray();
 }
 
 /// <summary>Batches of one epoch: labelled, and unlabelled when the method uses them.</summary>

@@ -91,6 +91,9 @@ public sealed class DistributedTraining : IDisposable
         return flag.ToArray<double>()[0] > 0;
     }
 
+    /// <summary>The lowest rank for which <paramref name="value"/> is true, on every rank; null when it is true on none.</summary>
+    public int? FirstRankWith(bool value) => Group.FirstRankWith(value, device);
+
     /// <summary>
     /// The step's logged loss terms averaged over the ranks (the official code all-reduces its logged
     /// losses and divides by the world size), so rank 0 reports the whole batch, not its share.
@@ -104,9 +107,6 @@ public sealed class DistributedTraining : IDisposable
         var sums = values.ToArray<double>();
         return keys.Select((k, i) => (k, sums[i] / WorldSize)).ToDictionary(p => p.k, p => p.Item2);
     }
-
-    /// <summary>Evaluation is sharded by batch (rank r takes batches r, r + N, ...): which batches are this rank's.</summary>
-    public bool OwnsBatch(int index) => index % WorldSize == Rank;
 
     /// <summary>Sums every rank's confusion counts, so each rank holds the whole validation set's.</summary>
     public void SumOverRanks(ConfusionMatrix matrix) => Group.AllReduce(matrix.CountsTensor);

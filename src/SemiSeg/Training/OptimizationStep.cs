@@ -25,18 +25,24 @@ public static class OptimizationStep
     /// Runs the step and returns the logged loss terms. <paramref name="nonFinite"/> makes the exception
     /// thrown when a term is NaN or infinite; <paramref name="exploding"/>, when given, the exception for finite
     /// terms that must not be stepped on (null to go on); <paramref name="timer"/>, when given, times each phase.
+    /// <paramref name="otherRankStopped"/> (data-parallel runs) is called once per step on every rank with whether
+    /// this rank stops here, and returns the exception to stop with when another rank does (else null), so that no
+    /// rank waits in backward's all-reduce for one that has left.
     /// </summary>
     public static IReadOnlyDictionary<string, double> Run(ISegmentationMethod method, TrainingModels models, SGD optimizer, StepInput input,
         Func<IReadOnlyDictionary<string, double>, Exception> nonFinite, StepPhaseTimer? timer = null, GradScaler? scaler = null,
-        Func<IReadOnlyDictionary<string, double>, Exception?>? exploding = null, Torch.Distributed.GradientReducer? reducer = null)
+        Func<IReadOnlyDictionary<string, double>, Exception?>? exploding = null, Torch.Distributed.GradientReducer? reducer = null,
+        Func<bool, Exception?>? otherRankStopped = null)
     {
         models.Student.Train();
         reducer?.PrepareForForward();
         var losses = method.Step(input, models);
         IReadOnlyDictionary<string, double> values;
         using (timer?.Measure(ReadLossesPhase)) values = losses.ReadTerms();
-        if (values.Values.Any(v => !double.IsFinite(v))) throw nonFinite(values);
-        if (exploding?.Invoke(values) is { } diverged) throw diverged;
+        var stop = values.Values.Any(v => !double.IsFinite(v)) ? nonFinite(values) : exploding?.Invoke(values);
+        // Data-parallel: one vote per step on every rank (a collective), before backward's all-reduce.
+        if (otherRankStopped?.Invoke(stop is not null) is { } other) stop ??= other;
+        if (stop is not null) throw stop;
         using (timer?.Measure(OptimizerPhase)) optimizer.ZeroGrad();
         // Data-parallel: the reducer averages the gradients over the ranks during backward.
         reducer?.PrepareForBackward(losses.Total);

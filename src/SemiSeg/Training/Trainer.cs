@@ -79,7 +79,8 @@ public sealed class Trainer
         // Data-parallel: each rank loads only its rows of the global batch.
         var stream = data.TrainingStream(config.Data, config.Seed, method.UsesStrongImages, config.Profile.WorldSize * processes,
                                          processes, distributed?.Rank ?? 0);
-        var validationLoader = data.ValidationLoader(config.Data);
+        // Data-parallel: each rank reads and predicts only its batches of the validation set.
+        var validationLoader = data.ValidationShard(config.Data, processes, distributed?.Rank ?? 0);
         var stepsPerEpoch = Math.Min(stream.StepsPerEpoch, config.Trainer.MaxStepsPerEpoch ?? int.MaxValue);
         var totalSteps = (long)config.Trainer.Epochs * stepsPerEpoch;
 
@@ -195,7 +196,10 @@ public sealed class Trainer
         var values = OptimizationStep.Run(method, models, optimizer, input, terms => new TrainingDivergedException(
             $"non-finite loss at {where} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); {lastGood}"), scaler: scaler,
             exploding: terms => guard.Check(terms["total"]) is { } reason ? new TrainingDivergedException($"loss exploding at {where}: {reason}; {lastGood}") : null,
-            reducer: distributed?.Reducer);
+            reducer: distributed?.Reducer,
+            otherRankStopped: distributed is null ? null : stops => distributed.FirstRankWith(stops) is { } rank && !stops
+                ? new TrainingDivergedException($"rank {rank} stopped at {where} on a non-finite or exploding loss (its own message says which); {lastGood}")
+                : null);
         if (distributed is not null) values = distributed.AverageOverRanks(values);
         l.Dispose();
         u?.Dispose();

@@ -12,7 +12,9 @@ public static class Validation
 {
     public sealed record Result(double MeanIoU, double[] IoU, double PixelAccuracy, long[,] Confusion);
 
-    public static Result Run(SegmentationModel model, PrefetchLoader loader, DataConfig data, int numClasses, Device device,
+    /// <param name="loader">the validation images, or in a data-parallel run this rank's share of them
+    /// (<see cref="DataSources.ValidationLoader"/>; null for a rank with none): the counts are summed over the ranks</param>
+    public static Result Run(SegmentationModel model, PrefetchLoader? loader, DataConfig data, int numClasses, Device device,
                              bool flip = false, double[]? scales = null, DistributedTraining? distributed = null)
     {
         model.Eval();
@@ -25,11 +27,8 @@ public static class Validation
         using var matrix = new ConfusionMatrix(numClasses, device);
         using (Torch.Torch.NoGrad())
         {
-            var index = 0;
-            foreach (var batch in loader.Epoch(0))
+            foreach (var batch in loader?.Epoch(0) ?? [])
             {
-                // Data-parallel: each rank predicts its share of the batches; the counts are summed below.
-                if (distributed is not null && !distributed.OwnsBatch(index++)) continue;
                 using var scope = Torch.Torch.NewDisposeScope();
                 using var tensors = batch.ToTensors(device);
                 matrix.Update(predictor.Predict(tensors.Images), tensors.Labels);

@@ -37,8 +37,8 @@ internal sealed class TinyU2plStep : IDisposable
     public TrainingModels Models { get; }
     public SGD Optimizer { get; }
 
-    /// <summary>One step in epoch 2 (of 3); its logged losses.</summary>
-    public IReadOnlyDictionary<string, double> Step()
+    /// <summary>One step in epoch 2 (of 3); its logged losses. <paramref name="otherRankStopped"/>: the data-parallel stop vote.</summary>
+    public IReadOnlyDictionary<string, double> Step(Func<bool, Exception?>? otherRankStopped = null)
     {
         using var scope = Torch.NewDisposeScope();
         var device = Config.Device;
@@ -47,7 +47,8 @@ internal sealed class TinyU2plStep : IDisposable
                                   Torch.Randn(new long[] { 2, 3, 32, 32 }, data).To(device), null,
                                   Epoch: 2, Epochs: 3, Iteration: iteration++, StepsPerEpoch: StepsPerEpoch);
         PolyLR.Apply(Optimizer, input.Iteration, 3 * StepsPerEpoch, Config.Trainer.PolyPower);
-        return OptimizationStep.Run(Method, Models, Optimizer, input, terms => new InvalidOperationException($"non-finite loss: {string.Join(", ", terms)}"));
+        return OptimizationStep.Run(Method, Models, Optimizer, input, terms => new InvalidOperationException($"non-finite loss: {string.Join(", ", terms)}"),
+                                    otherRankStopped: otherRankStopped);
     }
 
     /// <summary>Sum of |w| per parameter of the student, then the teacher (a checksum of what the steps changed).</summary>

@@ -28,6 +28,8 @@ public sealed class ProcessGroupTests
             Assert.Equal(new[] { 7.0, 8.0, 9.0 }, r["broadcast"]);
             // One row [0, 0] from rank 0, two rows [1, 1] from rank 1.
             Assert.Equal(new[] { 0.0, 0, 1, 1, 1, 1 }, r["all_gather"]);
+            // Rank 1 alone votes to stop: both ranks learn it is rank 1; then nobody (-1).
+            Assert.Equal(new[] { 1.0, -1 }, r["first_rank_with"]);
             Assert.InRange(r["reducer_grad_max_abs_diff"][0], 0, 1e-5);
             // The layer the loss never reaches keeps no gradient, as under DDP's find_unused_parameters.
             Assert.Equal(new[] { 1.0 }, r["reducer_unused_grad_is_none"]);
