@@ -77,18 +77,22 @@ internal static class CheckpointConfig
         return new TrainingModels(model, null);
     }
 
+    /// <summary>A <c>which</c> for pseudo-labels: the teacher when the checkpoint has one (it makes the pseudo-labels), whatever was evaluated.</summary>
+    public const string TeacherIfPresent = "teacher-if-present";
+
     /// <summary>
     /// Which network of a checkpoint to evaluate: --model teacher or student when given; else the one
     /// the checkpoint records as scored by training (evaluated_model: the student during the warm start,
     /// the teacher after), so eval reproduces the checkpoint's best_miou; else (an official or older
     /// checkpoint) teacher_state when present, as the official eval.py; else model_state; else a bare state dict.
     /// </summary>
-    /// <summary>A <c>which</c> for pseudo-labels: the teacher when the checkpoint has one (it makes the pseudo-labels), whatever was evaluated.</summary>
-    public const string TeacherIfPresent = "teacher-if-present";
 
     public static CheckpointModel Select(TorchDict checkpoint, string checkpointPath, string which)
     {
         var epoch = checkpoint.ContainsKey("epoch") ? (int?)checkpoint.GetInt("epoch") : null;
+        // A checkpoint written by a stop signal part way through an epoch carries that epoch's loss sums.
+        var stepsIntoEpoch = checkpoint.ContainsKey(Checkpoint.EpochLossesKey)
+            ? (int?)LossAverages.FromDict(checkpoint.GetDict(Checkpoint.EpochLossesKey)).Steps : null;
         var bestEpoch = checkpoint.ContainsKey("best_epoch") ? (int?)checkpoint.GetInt("best_epoch") : null;
         // best_miou is this checkpoint's own score only when the checkpoint was written after the best epoch (ckpt_best.pth).
         double? score = checkpoint.ContainsKey("best_miou") && epoch is { } e && bestEpoch == e - 1 ? checkpoint.GetDouble("best_miou") : null;
@@ -107,6 +111,6 @@ internal static class CheckpointConfig
             TeacherIfPresent => ((string?)null, "a bare state dict"),
             _ => throw new ArgumentException($"--model {which}: expected teacher or student"),
         };
-        return new CheckpointModel(key, key switch { "teacher_state" => "teacher", "model_state" => "student", _ => "state dict" }, reason, epoch, score);
+        return new CheckpointModel(key, key switch { "teacher_state" => "teacher", "model_state" => "student", _ => "state dict" }, reason, epoch, score, stepsIntoEpoch);
     }
 }

@@ -38,7 +38,7 @@ internal static class EvalCommand
                                             experiment.Device, result.GetValue(flip), result.GetValue(scales) is { Length: > 0 } s ? s : null);
             var summary = new EvaluationSummary(experiment.Method, path, chosen.Name, chosen.Reason, chosen.Epoch, chosen.RecordedMeanIoU,
                 validation.MeanIoU, RunRecords.Nullable(validation.IoU), data.ClassNames.ToArray(), validation.PixelAccuracy,
-                experiment.Data.ValMode, data.Validation.Count);
+                experiment.Data.ValMode, data.Validation.Count, chosen.StepsIntoEpoch, chosen.Describe());
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
             else ResultTable.Print(summary);
         }));

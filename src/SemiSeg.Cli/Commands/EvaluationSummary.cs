@@ -18,4 +18,6 @@ internal sealed record EvaluationSummary(
     [property: JsonPropertyName("class_names")] string[] ClassNames,
     [property: JsonPropertyName("pixel_accuracy")] double PixelAccuracy,
     [property: JsonPropertyName("mode")] string Mode,
-    [property: JsonPropertyName("validation_images")] int ValidationImages);
+    [property: JsonPropertyName("validation_images")] int ValidationImages,
+    [property: JsonPropertyName("checkpoint_steps_into_epoch")] int? CheckpointStepsIntoEpoch = null,
+    [property: JsonPropertyName("checkpoint_position")] string? CheckpointPosition = null);

@@ -27,7 +27,7 @@ internal static class ResultTable
     public static void Print(EvaluationSummary summary)
     {
         var table = new Table().Title(Markup.Escape($"{summary.Method}: the {summary.Model} of {Path.GetFileName(summary.Checkpoint)}" +
-                                                    (summary.CheckpointEpochs is { } e ? $" (after epoch {e})" : "")));
+                                                    (summary.CheckpointPosition is { } where ? $" ({where})" : "")));
         table.AddColumn("class");
         table.AddColumn(new TableColumn("IoU %").RightAligned());
         for (var c = 0; c < summary.ClassNames.Length; c++)

@@ -16,6 +16,9 @@ public sealed class LossAverages
 
     public void Clear() => sums.Clear();
 
+    /// <summary>Steps added so far (every step logs the total; some terms only in some phases).</summary>
+    public int Steps => sums.Count == 0 ? 0 : sums.Values.Max(v => v.Count);
+
     public IReadOnlyDictionary<string, double> Averages() => sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count);
 
     /// <summary>The sums and counts as a checkpoint entry, so an epoch stopped part way averages the same once resumed.</summary>

@@ -56,6 +56,8 @@ public class EvaluatedModelTests : IClassFixture<TinyFashionRun>
         var chosen = CheckpointConfig.Select(checkpoint, "official.pth", "auto");
         Assert.Equal("teacher", chosen.Name);
         Assert.Null(chosen.RecordedMeanIoU);
+        Assert.Null(chosen.StepsIntoEpoch);
+        Assert.Equal("after epoch 3", chosen.Describe());
         Assert.Equal("student", CheckpointConfig.Select(checkpoint, "official.pth", "student").Name);
     }
 

@@ -149,6 +149,10 @@ public class RunFolderTests : IClassFixture<TinyFashionRun>
             Assert.Equal(1, checkpoint.GetInt("epoch"));
             Assert.Equal(3, checkpoint.GetInt("step"));
             Assert.True(checkpoint.ContainsKey(Checkpoint.EpochLossesKey));
+            // What eval and its JSON say of this checkpoint: not just "after epoch 1".
+            var chosen = SemiSeg.Cli.Commands.CheckpointConfig.Select(checkpoint, Checkpoint.Last, "auto");
+            Assert.Equal(1, chosen.StepsIntoEpoch);
+            Assert.Equal("after epoch 1 and 1 step of epoch 2 (stopped part way through it)", chosen.Describe());
         }
         Assert.Equal(Array.Empty<string>(), RunFolderCheck.Problems(run));
 
