@@ -6,23 +6,22 @@ namespace SemiSeg.Tests.Export;
 
 /// <summary>
 /// semiseg export's graph run by ONNX Runtime (which checks the model when it creates the session)
-/// gives our libtorch eval forward's logits to 1e-4: for the FashionScenes preset network and for the
-/// official VOC ResNet-101 DeepLabv3+, random weights, small odd-sized inputs (so that the deep stem's
-/// ceil-mode pooling and the align_corners resizes see uneven sizes).
+/// gives our libtorch eval forward's logits: to 1e-4 for the FashionScenes preset network; for the
+/// official VOC ResNet-101 DeepLabv3+ as exactly as libtorch's own float32 forward (both measured
+/// against a float64 forward), since there float32 itself is 1e-3 from the exact logits. Random
+/// weights, small odd-sized inputs (so that the deep stem's ceil-mode pooling and the align_corners
+/// resizes see uneven sizes).
 /// </summary>
 public class OnnxExporterTests(ITestOutputHelper log)
 {
     private const double Tolerance = 1e-4;
 
-    /// <param name="relative">compare the difference to 1e-4 of the largest logit instead of to 1e-4 absolute</param>
-    private void AssertParity(OnnxSegmenter onnx, SemiSeg.Models.SegmentationModel model, int batch, int height, int width, int seed, string what,
-                              bool relative = false)
+    private void AssertParity(OnnxSegmenter onnx, SemiSeg.Models.SegmentationModel model, int batch, int height, int width, int seed, string what)
     {
         var (difference, scale) = OnnxParity.Compare(onnx, model, batch, height, width, seed);
         log.WriteLine($"{what} {batch}x3x{height}x{width}: max |ONNX Runtime - libtorch| = {difference:E2} (max |logit| = {scale:F3}, relative {difference / scale:E2})");
         Assert.True(scale > 0.1, $"{what}: logits too small ({scale}) to test anything");
-        var limit = relative ? Tolerance * scale : Tolerance;
-        Assert.True(difference < limit, $"{what}: max |ONNX Runtime - libtorch| = {difference:E2} (limit {limit:E2})");
+        Assert.True(difference < Tolerance, $"{what}: max |ONNX Runtime - libtorch| = {difference:E2} (limit {Tolerance:E2})");
     }
 
     [Fact]
@@ -76,10 +75,21 @@ public class OnnxExporterTests(ITestOutputHelper log)
         {
             OnnxExporter.Write(model, OnnxParity.Options(config), path);
             using var onnx = new OnnxSegmenter(path, threads: 2);
-            // Measured: 2.0e-3 at a largest logit of 52 (4e-5 of it): float32 rounding of two different conv
-            // implementations (ONNX Runtime also folds the norms into the convs) over 100 layers, so the
-            // bound here is 1e-4 of the largest logit; a structural difference would be of the logits' order.
-            AssertParity(onnx, model, 1, 41, 35, seed: 7, "VOC ResNet-101", relative: true);
+            var input = OnnxParity.RandomInput(3 * 41 * 35, 7);
+            var torch32 = OnnxParity.TorchLogits(model, input, 1, 41, 35);
+            var ort = onnx.Logits(input, 1, 41, 35);
+            var exact = OnnxParity.ExactLogits(model, input, 1, 41, 35);
+            double Error(float[] a) => a.Zip(exact, (x, y) => Math.Abs(x - y)).Max();
+            var (scale, difference) = (OnnxParity.MaxAbs(torch32), OnnxParity.MaxAbsDifference(ort, torch32));
+            log.WriteLine($"VOC ResNet-101: max|logit| {scale:F2}; max|ORT - libtorch| {difference:E2}; " +
+                          $"from float64: libtorch float32 {Error(torch32):E2}, ORT {Error(ort):E2}");
+            // 1e-4 absolute is below what float32 can give here: libtorch's own float32 forward is measured 1.3e-3
+            // from the float64 result (logits up to 52 after 100 layers), ORT 0.9e-3. So ORT must be as exact as
+            // libtorch's float32 (within a factor 2: two summation orders), and within 1e-4 of the largest logit
+            // of it; a structural difference (padding, pooling, align-corners) would be of the logits' order.
+            Assert.True(scale > 1, $"logits too small ({scale}) to test anything");
+            Assert.True(Error(ort) <= 2 * Error(torch32), $"ONNX Runtime is {Error(ort):E2} from float64, libtorch float32 {Error(torch32):E2}");
+            Assert.True(difference < Tolerance * scale, $"max |ONNX Runtime - libtorch| = {difference:E2} (limit {Tolerance * scale:E2})");
         }
         finally
         {
