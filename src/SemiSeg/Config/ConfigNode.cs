@@ -110,6 +110,10 @@ public sealed class ConfigNode
         return (int)InRange(key, value, min, max);
     }
 
+    /// <summary>An optional integer: null when the key is absent or null (~), else checked against the range like <see cref="Int"/>.</summary>
+    public int? IntOrNull(string key, int min = int.MinValue, int max = int.MaxValue) =>
+        String(key) is null ? null : Int(key, 0, min, max);
+
     public bool Bool(string key, bool fallback)
     {
         var text = String(key);

@@ -81,7 +81,7 @@ public sealed record DataConfig
             Workers = d.Int("workers", 2, 1, 64),
             Prefetch = d.Int("prefetch", 4, 1, 1024),
             ClassNamesFile = d.String("class_names") is { } names ? PathIn(configDirectory, names) : null,
-            LabeledCount = d.Has("n_sup") ? d.Int("n_sup", 0, 1) : null,
+            LabeledCount = d.IntOrNull("n_sup", 1),
             ValWindow = valAug.Crop,
         };
     }

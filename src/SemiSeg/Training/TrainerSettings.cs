@@ -65,7 +65,7 @@ public sealed record TrainerSettings
             WeightDecay = kwargs.Double("weight_decay", 0.0001, 0, 1),
             HeadLearningRateTimes = optimizer.Double("head_lr_times", data.IsPascal ? 10 : 1, 0, 1000),
             PolyPower = scheduler.Section("kwargs").Double("power", 0.9, 0, 100),
-            MaxStepsPerEpoch = t.Has("max_steps_per_epoch") ? t.Int("max_steps_per_epoch", 0, 1) : null,
+            MaxStepsPerEpoch = t.IntOrNull("max_steps_per_epoch", 1),
             Amp = AmpMode.TryParse(t.Choice("amp", AmpMode.Off.Name, AmpMode.Names))!,
             DivergenceFactor = t.Double("divergence_factor", 1000, 0, 1e12),
         };

@@ -35,11 +35,22 @@ public class ExperimentConfigTests : IClassFixture<TinyFashionRun>
     [InlineData("trainer.unsupervised.apply_aug=mixup", "apply_aug")]
     [InlineData("criterion.type=focal", "criterion.type")]
     [InlineData("dataset.train.rand_rotation=[-10.0, 10.0]", "dataset.train.rand_rotation")]   // the official loader rotates; we do not
+    [InlineData("trainer.max_steps_per_epoch=0", "trainer.max_steps_per_epoch")]   // epochs of no step
+    [InlineData("dataset.n_sup=0", "dataset.n_sup")]
     public void ABadKeyOrValueIsNamedInTheError(string assignment, string named)
     {
         var error = Record.Exception(() => ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { assignment }));
         Assert.NotNull(error);
         Assert.Contains(named, error!.Message);
+    }
+
+    // bench/reproduce lifts the presets' epoch cap with `--set trainer.max_steps_per_epoch=null`; it once read as 0 steps.
+    [Fact]
+    public void ANullStepCapMeansNoCap()
+    {
+        Assert.Equal(2, ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { "trainer.max_steps_per_epoch=2" }).Trainer.MaxStepsPerEpoch);
+        Assert.Null(ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { "trainer.max_steps_per_epoch=2", "trainer.max_steps_per_epoch=null" }).Trainer.MaxStepsPerEpoch);
+        Assert.Null(ExperimentConfig.Load(tiny.WriteConfig("u2pl"), new[] { "dataset.n_sup=~" }).Data.LabeledCount);
     }
 
     [Fact]
