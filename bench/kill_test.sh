@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kill test for the run folder (issue 19): starts a tiny U2PL run (3 epochs of 2 steps on a 32x32
-# FashionScenes build, memory bank on) KILLS times (default 50) and SIGKILLs it at a random moment;
+# FashionScenes build, memory bank on) KILLS times (default 50) and SIGKILLs it at a random moment of
+# its training (drawn over the reference run's training time, counted from the trainer's first write);
 # every other run pauses SEMISEG_TEST_WRITE_PAUSE_MS inside each atomic write (after the temporary
 # file is written, before the rename), so kills also land inside checkpoint, best-checkpoint,
 # metrics and summary writes. After each kill `semiseg check-run` must find ckpt.pth, ckpt_best.pth,
@@ -9,7 +10,7 @@
 # epoch's mIoU equal (6 decimals) to an uninterrupted run's, leave no temporary files and pass
 # check-run. SIGTERMS runs (default 5) get SIGTERM instead: they must exit with code 3 and resume the
 # same way. FAILS runs inject a full disk (SEMISEG_TEST_WRITE_FAIL) at each of the four writes.
-# Prints one line per run and a summary; with RECORD=1 replaces the kill-test section of bench/RESULTS.md.
+# Prints one line per run and a summary; with RECORD=1 appends a dated kill-test section to bench/RESULTS.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -59,7 +60,10 @@ start=$(date +%s.%N)
 train "$WORK/reference"
 seconds=$(echo "$(date +%s.%N) - $start" | bc)
 expected=$(mious "$WORK/reference")
-echo "reference run: ${seconds}s, mIoU per epoch: $expected"
+# The training part of the reference run (from config.yaml's write to the end): kill times are drawn over
+# it, so that kills land in training and its writes rather than in dotnet's start-up.
+training=$(grep -o '"train_seconds": *[0-9.]*' "$WORK/reference/summary.json" | grep -o '[0-9.]*$')
+echo "reference run: ${seconds}s (training ${training}s), mIoU per epoch: $expected"
 
 failures=0; pending=0; before_commit=0
 check_and_resume() {   # $1 run folder, $2 label
@@ -82,9 +86,12 @@ check_and_resume() {   # $1 run folder, $2 label
 for i in $(seq 1 "$KILLS"); do
   run="$WORK/kill-$i"
   pause=$(( i % 2 == 0 ? 400 : 0 ))
-  delay=$(echo "scale=2; $RANDOM * ($seconds + 2 * $pause / 1000 * 5) / 32767" | bc)
+  # Each paused run spends about 4 writes per epoch x 3 epochs + config.yaml, $pause ms each, inside writes.
+  delay=$(echo "scale=2; $RANDOM * ($training + 13 * $pause / 1000) / 32767" | bc)
   SEMISEG_TEST_WRITE_PAUSE_MS=$pause "${CLI[@]}" train --config "$WORK/u2pl.yaml" --out "$run" </dev/null >>"$WORK/log.txt" 2>&1 &
   pid=$!
+  # The clock starts when the trainer writes config.yaml (the run folder's first file after its checks).
+  for _ in $(seq 1 1200); do { [[ -f "$run/config.yaml" ]] || ! kill -0 "$pid" 2>/dev/null; } && break; sleep 0.05; done
   sleep "$delay"
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
@@ -93,9 +100,10 @@ done
 
 for i in $(seq 1 "$SIGTERMS"); do
   run="$WORK/term-$i"
-  delay=$(echo "scale=2; $seconds * $i / ($SIGTERMS + 1)" | bc)
+  delay=$(echo "scale=2; $training * $i / ($SIGTERMS + 1)" | bc)
   "${CLI[@]}" train --config "$WORK/u2pl.yaml" --out "$run" </dev/null >>"$WORK/log.txt" 2>&1 &
   pid=$!
+  for _ in $(seq 1 1200); do { [[ -f "$run/config.yaml" ]] || ! kill -0 "$pid" 2>/dev/null; } && break; sleep 0.05; done
   sleep "$delay"; kill -TERM "$pid" 2>/dev/null || true
   code=0; wait "$pid" || code=$?
   if [[ $code != 3 && $code != 0 ]]; then echo "sigterm $i at ${delay}s: exit code $code, not 3"; failures=$((failures + 1)); continue; fi
@@ -116,7 +124,7 @@ done
 summary="$KILLS SIGKILLs ($before_commit before the first commit, $pending with followers pending), $SIGTERMS SIGTERMs, $((FAILS * 4)) injected full disks: $failures failures"
 echo "$summary"
 if [[ "${RECORD:-0}" == 1 ]]; then
-  section="## Kill test (bench/kill_test.sh)
+  section="## Kill test (bench/kill_test.sh), $(date -u '+%Y-%m-%d %H:%M') UTC, commit $(git rev-parse --short HEAD)
 
 $(date -u +%Y-%m-%d): $summary. Reference mIoU per epoch: $expected; every resumed run ended with the same values (6 decimals)."
   printf '\n%s\n' "$section" >> bench/RESULTS.md
