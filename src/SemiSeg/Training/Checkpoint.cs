@@ -70,11 +70,11 @@ public static class Checkpoint
     /// A checkpoint without a scaler (a run started with another trainer.amp) leaves the scaler at its start.
     /// With <paramref name="state"/>, first completes the files a kill left behind the checkpoint (<see cref="RunState.Repair"/>).
     /// </summary>
-    public static Position Restore(string path, TrainingModels models, SGD optimizer, ISegmentationMethod method, GradScaler? scaler = null,
-                                   RunState? state = null)
+    /// <param name="checkpoint">the checkpoint read from <paramref name="path"/> (named in errors); the caller disposes it</param>
+    public static Position Restore(TorchDict checkpoint, string path, TrainingModels models, SGD optimizer, ISegmentationMethod method,
+                                   GradScaler? scaler = null, RunState? state = null)
     {
         using var scope = Torch.Torch.NewDisposeScope();
-        using var checkpoint = TorchFile.LoadDict(path);
         state?.Repair(checkpoint);
         var saved = checkpoint.ContainsKey("method") ? checkpoint.GetString("method") : "?";
         if (saved != method.Name)

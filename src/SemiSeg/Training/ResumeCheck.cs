@@ -23,18 +23,15 @@ public static class ResumeCheck
     /// number of <paramref name="processes"/> (each process is a replica: the batch, batch norm's statistics and
     /// U2PL's per-replica losses would all change).
     /// </summary>
-    public static void Ensure(string checkpointPath, ExperimentConfig config, int processes = 1)
+    /// <param name="checkpoint">the checkpoint, read once by the trainer (which then restores from it)</param>
+    public static void Ensure(TorchDict checkpoint, string checkpointPath, ExperimentConfig config, int processes = 1)
     {
-        string stored;
-        using (var checkpoint = TorchFile.LoadDict(checkpointPath))
-        {
-            if (!checkpoint.ContainsKey("config")) return;   // not written by semiseg train: nothing to compare
-            var then = checkpoint.ContainsKey(Checkpoint.ProcessesKey) ? checkpoint.GetInt(Checkpoint.ProcessesKey) : 1;
-            if (then != processes)
-                throw new ArgumentException($"--resume continues the run of {checkpointPath}, which {Trained(then)}; this start has " +
-                                            $"{Processes(processes)}. Resume it with --nproc-per-node {then} (over all nodes), or train into a new --out.");
-            stored = checkpoint.GetString("config");
-        }
+        if (!checkpoint.ContainsKey("config")) return;   // not written by semiseg train: nothing to compare
+        var then = checkpoint.ContainsKey(Checkpoint.ProcessesKey) ? checkpoint.GetInt(Checkpoint.ProcessesKey) : 1;
+        if (then != processes)
+            throw new ArgumentException($"--resume continues the run of {checkpointPath}, which {Trained(then)}; this start has " +
+                                        $"{Processes(processes)}. Resume it with --nproc-per-node {then} (over all nodes), or train into a new --out.");
+        var stored = checkpoint.GetString("config");
         var changes = Differences(stored, config.ResolvedYaml);
         if (changes.Count == 0) return;
         throw new ConfigException(changes[0].Key,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using SemiSeg.Methods;
 using SemiSeg.Models;
 using SemiSeg.Torch.optim;
+using SemiSeg.Torch.Serialization;
 
 namespace SemiSeg.Training;
 
@@ -63,7 +64,9 @@ public sealed class Trainer
         if (!resume && state.HoldsARun)
             throw new InvalidOperationException($"{runDirectory} already holds a run ({(File.Exists(lastCheckpoint) ? Checkpoint.Last : "metrics.jsonl")}); " +
                                                 "pass --resume to continue it or choose another --out");
-        if (resume) ResumeCheck.Ensure(lastCheckpoint, config, processes);
+        // Read once: checked against the config now, before anything is built, and restored from below.
+        using var resumeFrom = resume ? TorchFile.LoadDict(lastCheckpoint) : null;
+        if (resumeFrom is not null) ResumeCheck.Ensure(resumeFrom, lastCheckpoint, config, processes);
         if (config.Threads > 0) Torch.Torch.NumThreads = config.Threads;
         Torch.Torch.ManualSeed(config.Seed);
 
@@ -88,7 +91,8 @@ public sealed class Trainer
         if (resume)
         {
             // Rank 0 alone repairs what a kill left behind the checkpoint; the other ranks only read it.
-            position = Checkpoint.Restore(lastCheckpoint, models, optimizer, method, scaler, main ? state : null);
+            position = Checkpoint.Restore(resumeFrom!, lastCheckpoint, models, optimizer, method, scaler, main ? state : null);
+            resumeFrom!.Dispose();   // its tensors are copied into the models, optimizer and method: not kept for the run
             observer.OnMessage($"resuming from {lastCheckpoint} after {position.EpochsDone} epochs and {position.Step} steps");
         }
         distributed?.Prepare(config, models, method);
