@@ -48,7 +48,10 @@ trainer:
   optimizer:
     kwargs:
       lr: 0.01
-{MethodSections(method)}net:
+{MethodSections(method)}{NetSection}";
+
+    /// <summary>The tiny network of every training test (also <see cref="TinyU2plStep"/>'s): a width-8 ResNet-18 with 16-channel heads.</summary>
+    public const string NetSection = @"net:
   num_classes: 11
   encoder:
     type: resnet18
@@ -63,8 +66,8 @@ trainer:
       dilations: [1, 2, 3]
 ";
 
-    // Only the keys the method reads: a key a method would ignore is refused.
-    private static string MethodSections(string method) => method switch
+    /// <summary>The trainer's method sections, indented under trainer:. Only the keys the method reads: a key a method would ignore is refused.</summary>
+    public static string MethodSections(string method) => method switch
     {
         "u2pl" => @"  unsupervised:
     drop_percent: 80

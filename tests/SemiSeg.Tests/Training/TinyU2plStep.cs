@@ -68,7 +68,7 @@ internal sealed class TinyU2plStep : IDisposable
         data.Dispose();
     }
 
-    private const string Yaml = @"
+    private static readonly string Yaml = @"
 method: u2pl
 seed: 3
 threads: 1
@@ -90,26 +90,5 @@ trainer:
   optimizer:
     kwargs:
       lr: 0.01
-  unsupervised:
-    drop_percent: 80
-    apply_aug: cutmix
-  contrastive:
-    num_queries: 8
-    num_negatives: 4
-    queue_size: 64
-    background_queue_size: 128
-net:
-  num_classes: 11
-  encoder:
-    type: resnet18
-    kwargs:
-      width: 8
-  decoder:
-    type: dec_deeplabv3_plus
-    kwargs:
-      inner_planes: 16
-      head_planes: 16
-      rep_planes: 16
-      dilations: [1, 2, 3]
-";
+" + TinyFashionRun.MethodSections("u2pl") + TinyFashionRun.NetSection;
 }
