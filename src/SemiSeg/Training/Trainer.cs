@@ -102,76 +102,103 @@ public sealed class Trainer
             data.Unlabeled?.Count ?? 0, data.Validation.Count, models.Student.Parameters().Sum(p => p.NumEl), Torch.Torch.NumThreads, runDirectory));
         foreach (var note in config.Notes) observer.OnMessage(note);
 
-        var guard = new DivergenceGuard(config.Trainer.DivergenceFactor);
+        var run = new RunParts(method, models, optimizer, scaler, data, stream, validationLoader, stepsPerEpoch, totalSteps, lastCheckpoint,
+                               state, distributed, main, processes, observer, new DivergenceGuard(config.Trainer.DivergenceFactor));
         var clock = Stopwatch.StartNew();
         var previousSeconds = RunRecords.PreviousTrainSeconds(MetricsPath);
         for (var epoch = position.EpochsDone; epoch < config.Trainer.Epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
-            // A run stopped by a signal part way through an epoch continues from the step after the last one it saved.
-            var step = (int)Math.Max(0, position.Step - (long)epoch * stepsPerEpoch);
-            var losses = position.EpochLosses ?? new LossAverages();
             var waitBefore = stream.TotalWaitSeconds;
             var skippedBefore = scaler?.SkippedSteps ?? 0;
-            foreach (var (labeled, unlabeled) in stream.Epoch(epoch).Skip(step))
-            {
-                if (step >= stepsPerEpoch) break;
-                cancel.ThrowIfCancellationRequested();
-                var iteration = (long)epoch * stepsPerEpoch + step;
-                PolyLR.Apply(optimizer, iteration, totalSteps, config.Trainer.PolyPower);
-                var stepClock = Stopwatch.StartNew();
-                var values = TrainStep(method, models, optimizer, scaler, labeled, unlabeled, epoch, iteration, stepsPerEpoch, lastCheckpoint, guard,
-                                       distributed);
-                losses.Add(values);
-                observer.OnStep(new StepReport(epoch, step, stepsPerEpoch, iteration, totalSteps, values, optimizer.Groups[0].LearningRate,
-                    stepClock.Elapsed.TotalSeconds, stream.TotalWaitSeconds - waitBefore, clock.Elapsed.TotalSeconds));
-                step++;
-                // Every rank stops after the same step: a signal reaches the workers at slightly different times.
-                var stopping = distributed?.AnyRank(stop.IsCancellationRequested) ?? stop.IsCancellationRequested;
-                if (stopping && step < stepsPerEpoch)
-                {
-                    var partial = position with { Step = iteration + 1 };
-                    var scored = method.ModelToEvaluate(epoch, models) == models.Student ? "student" : "teacher";
-                    distributed?.GatherMethodState(method);
-                    if (main)
-                        AtomicFile.Write(lastCheckpoint, path => Checkpoint.Save(path, models, optimizer, method, partial, config, scored, scaler,
-                                                                                 epochLosses: losses, processes: processes));
-                    distributed?.Barrier();
-                    throw Stopped($"after step {step} of {stepsPerEpoch} in epoch {epoch + 1}", lastCheckpoint);
-                }
-            }
-
-            var evaluated = method.ModelToEvaluate(epoch, models);
-            var result = config.Trainer.EvaluatesAfter(epoch)
-                ? Validation.Run(evaluated, validationLoader, config.Data, config.Net.NumClasses, config.Device, distributed: distributed)
-                : null;
-            var miou = result?.MeanIoU ?? double.NaN;
-            var isBest = result is not null && miou > position.BestMeanIoU;
-            position = new Checkpoint.Position(epoch + 1, (long)(epoch + 1) * stepsPerEpoch,
-                                               isBest ? miou : position.BestMeanIoU, isBest ? epoch : position.BestEpoch);
-            var evaluatedName = evaluated == models.Student ? "student" : "teacher";
-            var record = new EvaluationRecord(epoch, position.Step, miou, RunRecords.Nullable(result?.IoU ?? Array.Empty<double>()),
-                losses.Averages(), optimizer.Groups[0].LearningRate, evaluatedName,
-                stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds)
-            {
-                AmpSkippedSteps = scaler is null ? null : scaler.SkippedSteps - skippedBefore,
-                LossScale = scaler?.CurrentScale,
-            };
-            distributed?.GatherMethodState(method);
-            if (main)
-            {
-                var summaryText = RunRecords.SummaryText(config, data, position, record, previousSeconds + clock.Elapsed.TotalSeconds, processes);
-                var outcome = new EpochOutcome(record, summaryText, isBest);
-                state.Advance(path => Checkpoint.Save(path, models, optimizer, method, position, config, evaluatedName, scaler, outcome,
-                                                      processes: processes), outcome);
-                observer.OnEvaluation(record, isBest);
-            }
-            distributed?.Barrier();
+            var losses = TrainEpoch(run, epoch, position, waitBefore, clock, cancel, stop);
+            position = CommitEpoch(run, epoch, position, losses, waitBefore, skippedBefore, epochClock, previousSeconds, clock);
             var stopAfterEpoch = distributed?.AnyRank(stop.IsCancellationRequested) ?? stop.IsCancellationRequested;
             if (stopAfterEpoch && epoch + 1 < config.Trainer.Epochs) throw Stopped($"after epoch {epoch + 1}", lastCheckpoint);
         }
         if (main && config.Trainer.Epochs > 0) RunVisuals.Write(runDirectory, config, data, models, method, config.Trainer.Epochs - 1);
         return RunRecords.ReadSummary(SummaryPath);
+    }
+
+    /// <summary>What the epochs of one run share, built once by <see cref="Run"/> (which owns and disposes it all).</summary>
+    private sealed record RunParts(ISegmentationMethod Method, TrainingModels Models, SGD Optimizer, GradScaler? Scaler, DataSources Data,
+        ITrainingStream Stream, Data.PrefetchLoader? Validation, int StepsPerEpoch, long TotalSteps, string LastCheckpoint, RunState State,
+        DistributedTraining? Distributed, bool Main, int Processes, ITrainingObserver Observer, DivergenceGuard Guard);
+
+    /// <summary>
+    /// The steps of <paramref name="epoch"/> from where the run stands (a run stopped part way through it continues from
+    /// the step after the last one it saved); returns the epoch's loss sums. A stop signal (<paramref name="stop"/>) ends
+    /// it after the current step: the checkpoint saves the run up to that step and a <see cref="TrainingStoppedException"/> follows.
+    /// </summary>
+    private LossAverages TrainEpoch(RunParts run, int epoch, Checkpoint.Position position, double waitBefore, Stopwatch clock,
+                                    CancellationToken cancel, CancellationToken stop)
+    {
+        var step = (int)Math.Max(0, position.Step - (long)epoch * run.StepsPerEpoch);
+        var losses = position.EpochLosses ?? new LossAverages();
+        foreach (var (labeled, unlabeled) in run.Stream.Epoch(epoch).Skip(step))
+        {
+            if (step >= run.StepsPerEpoch) break;
+            cancel.ThrowIfCancellationRequested();
+            var iteration = (long)epoch * run.StepsPerEpoch + step;
+            PolyLR.Apply(run.Optimizer, iteration, run.TotalSteps, config.Trainer.PolyPower);
+            var stepClock = Stopwatch.StartNew();
+            var values = TrainStep(run, labeled, unlabeled, epoch, iteration);
+            losses.Add(values);
+            run.Observer.OnStep(new StepReport(epoch, step, run.StepsPerEpoch, iteration, run.TotalSteps, values, run.Optimizer.Groups[0].LearningRate,
+                stepClock.Elapsed.TotalSeconds, run.Stream.TotalWaitSeconds - waitBefore, clock.Elapsed.TotalSeconds));
+            step++;
+            // Every rank stops after the same step: a signal reaches the workers at slightly different times.
+            var stopping = run.Distributed?.AnyRank(stop.IsCancellationRequested) ?? stop.IsCancellationRequested;
+            if (stopping && step < run.StepsPerEpoch)
+            {
+                var partial = position with { Step = iteration + 1 };
+                var scored = run.Method.ModelToEvaluate(epoch, run.Models) == run.Models.Student ? "student" : "teacher";
+                run.Distributed?.GatherMethodState(run.Method);
+                if (run.Main)
+                    AtomicFile.Write(run.LastCheckpoint, path => Checkpoint.Save(path, run.Models, run.Optimizer, run.Method, partial, config, scored,
+                                                                                 run.Scaler, epochLosses: losses, processes: run.Processes));
+                run.Distributed?.Barrier();
+                throw Stopped($"after step {step} of {run.StepsPerEpoch} in epoch {epoch + 1}", run.LastCheckpoint);
+            }
+        }
+        return losses;
+    }
+
+    /// <summary>
+    /// After an epoch's steps: evaluation (when due), then the epoch committed in one atomic step (checkpoint, best
+    /// checkpoint, metrics line and summary; <see cref="RunState.Advance"/>) by rank 0. Returns where the run stands.
+    /// </summary>
+    private Checkpoint.Position CommitEpoch(RunParts run, int epoch, Checkpoint.Position position, LossAverages losses, double waitBefore,
+                                           long skippedBefore, Stopwatch epochClock, double previousSeconds, Stopwatch clock)
+    {
+        var evaluated = run.Method.ModelToEvaluate(epoch, run.Models);
+        var result = config.Trainer.EvaluatesAfter(epoch)
+            ? Validation.Run(evaluated, run.Validation, config.Data, config.Net.NumClasses, config.Device, distributed: run.Distributed)
+            : null;
+        var miou = result?.MeanIoU ?? double.NaN;
+        var isBest = result is not null && miou > position.BestMeanIoU;
+        position = new Checkpoint.Position(epoch + 1, (long)(epoch + 1) * run.StepsPerEpoch,
+                                           isBest ? miou : position.BestMeanIoU, isBest ? epoch : position.BestEpoch);
+        var evaluatedName = evaluated == run.Models.Student ? "student" : "teacher";
+        var record = new EvaluationRecord(epoch, position.Step, miou, RunRecords.Nullable(result?.IoU ?? Array.Empty<double>()),
+            losses.Averages(), run.Optimizer.Groups[0].LearningRate, evaluatedName,
+            run.Stream.TotalWaitSeconds - waitBefore, epochClock.Elapsed.TotalSeconds)
+        {
+            AmpSkippedSteps = run.Scaler is null ? null : run.Scaler.SkippedSteps - skippedBefore,
+            LossScale = run.Scaler?.CurrentScale,
+        };
+        run.Distributed?.GatherMethodState(run.Method);
+        if (run.Main)
+        {
+            var summaryText = RunRecords.SummaryText(config, run.Data, position, record, previousSeconds + clock.Elapsed.TotalSeconds, run.Processes);
+            var outcome = new EpochOutcome(record, summaryText, isBest);
+            var committed = position;
+            run.State.Advance(path => Checkpoint.Save(path, run.Models, run.Optimizer, run.Method, committed, config, evaluatedName, run.Scaler,
+                                                      outcome, processes: run.Processes), outcome);
+            run.Observer.OnEvaluation(record, isBest);
+        }
+        run.Distributed?.Barrier();
+        return position;
     }
 
     private TrainingStoppedException Stopped(string where, string checkpoint) =>
@@ -184,22 +211,21 @@ public sealed class Trainer
         new ParamGroup(student.HeadParameters(), config.Trainer.LearningRate * config.Trainer.HeadLearningRateTimes),
     }, config.Trainer.Momentum, config.Trainer.WeightDecay);
 
-    private IReadOnlyDictionary<string, double> TrainStep(ISegmentationMethod method, TrainingModels models, SGD optimizer, GradScaler? scaler,
-        Data.SampleBatch labeled, Data.SampleBatch? unlabeled, int epoch, long iteration, int stepsPerEpoch, string lastCheckpoint,
-        DivergenceGuard guard, DistributedTraining? distributed)
+    private IReadOnlyDictionary<string, double> TrainStep(RunParts run, Data.SampleBatch labeled, Data.SampleBatch? unlabeled, int epoch, long iteration)
     {
         using var scope = Torch.Torch.NewDisposeScope();
         var l = labeled.ToTensors(config.Device);
         var u = unlabeled?.ToTensors(config.Device);
-        var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, stepsPerEpoch,
+        var input = new StepInput(l.Images, l.Labels, u?.Images, u?.StrongImages, epoch, config.Trainer.Epochs, iteration, run.StepsPerEpoch,
                                   unlabeled?.Indices);
         // Epochs and steps counted from 1, as the progress display counts them.
-        var where = $"epoch {epoch + 1} of {config.Trainer.Epochs}, step {iteration + 1} of {(long)config.Trainer.Epochs * stepsPerEpoch}";
-        var lastGood = File.Exists(lastCheckpoint) ? $"the last good checkpoint is {lastCheckpoint} (the loss stayed finite and bounded up to it)"
-                                                   : "no checkpoint was written yet";
-        var values = OptimizationStep.Run(method, models, optimizer, input, terms => new TrainingDivergedException(
-            $"non-finite loss at {where} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); {lastGood}"), scaler: scaler,
-            exploding: terms => guard.Check(terms["total"]) is { } reason ? new TrainingDivergedException($"loss exploding at {where}: {reason}; {lastGood}") : null,
+        var where = $"epoch {epoch + 1} of {config.Trainer.Epochs}, step {iteration + 1} of {run.TotalSteps}";
+        var lastGood = File.Exists(run.LastCheckpoint) ? $"the last good checkpoint is {run.LastCheckpoint} (the loss stayed finite and bounded up to it)"
+                                                       : "no checkpoint was written yet";
+        var distributed = run.Distributed;
+        var values = OptimizationStep.Run(run.Method, run.Models, run.Optimizer, input, terms => new TrainingDivergedException(
+            $"non-finite loss at {where} ({string.Join(", ", terms.Select(kv => $"{kv.Key}={kv.Value}"))}); {lastGood}"), scaler: run.Scaler,
+            exploding: terms => run.Guard.Check(terms["total"]) is { } reason ? new TrainingDivergedException($"loss exploding at {where}: {reason}; {lastGood}") : null,
             reducer: distributed?.Reducer,
             otherRankStopped: distributed is null ? null : stops => distributed.FirstRankWith(stops) is { } rank && !stops
                 ? new TrainingDivergedException($"rank {rank} stopped at {where} on a non-finite or exploding loss (its own message says which); {lastGood}")
