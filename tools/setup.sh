@@ -54,7 +54,7 @@ semiseg_build_native() {
 semiseg_build_dotnet() {
   command -v dotnet >/dev/null || { semiseg_log "the .NET SDK (dotnet) is required: https://dot.net"; return 1; }
   if semiseg_newer_than "$SEMISEG_CLI_DLL" "$SEMISEG_ROOT/src" "$SEMISEG_NATIVE_LIB" \
-       \( -name '*.cs' -o -name '*.csproj' -o -name '*.so' -o -name '*.yaml' \); then
+       \( -name '*.cs' -o -name '*.csproj' -o -name '*.so' -o -name '*.yaml' -o -name '*.proto' \); then
     semiseg_log "building the C# solution"
     dotnet build "$SEMISEG_ROOT/src/SemiSeg.Cli/SemiSeg.Cli.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || return 1
     touch "$SEMISEG_CLI_DLL"
