@@ -249,25 +249,36 @@ def map_backbone(official, our_file, official_net, out_file, crop):
         if isinstance(ours, dict) and key in ours and isinstance(ours[key], dict):
             ours = ours[key]
     theirs = build_official(official, official_net, crop).encoder.state_dict()
-    mapped, dropped = {}, []
-    for key, value in ours.items():
-        name = key
-        for prefix in ("module.", "encoder."):
-            name = name[len(prefix):] if name.startswith(prefix) else name
-        if name not in theirs:
-            dropped.append(key)
-            continue
-        if tuple(value.shape) != tuple(theirs[name].shape):
-            raise ConfigError(f"{our_file}: {key} has shape {tuple(value.shape)}, the official encoder's {name} "
-                              f"{tuple(theirs[name].shape)}: the two networks differ")
-        mapped[name] = value.to(theirs[name].dtype)
-    missing = [k for k in theirs if k not in mapped]
-    if any(not k.endswith("num_batches_tracked") for k in missing):
-        raise ConfigError(f"{our_file}: no weights for {len(missing)} official encoder tensors, e.g. "
-                          + ", ".join(k for k in missing if not k.endswith("num_batches_tracked"))[:300])
+    mapped, dropped, missing = match_state(ours, theirs, ("module.", "encoder."), our_file, "encoder tensor")
+    if missing:
+        raise ConfigError(f"{our_file}: no weights for {len(missing)} official encoder tensors, e.g. " + ", ".join(missing)[:300])
+    counters = [k for k in theirs if k not in mapped]
     torch.save(mapped, out_file)
     return {"file": our_file, "loaded": len(mapped), "dropped": dropped,
-            "missing_batch_counters": len(missing), "prefix_stripped": any(k not in mapped for k in ours if k not in dropped)}
+            "missing_batch_counters": len(counters), "prefix_stripped": any(k not in mapped for k in ours if k not in dropped)}
+
+
+def match_state(ours, theirs, prefixes, our_file, what):
+    """
+    Our tensors under the official names (the prefixes stripped), each checked against the official
+    tensor's shape (a mismatch stops with both named) and cast to its dtype. Returns the matched tensors,
+    our keys without an official twin, and the official keys left without a tensor (batch-norm counters
+    aside: their loaders start those at 0).
+    """
+    matched, unused = {}, []
+    for key, value in ours.items():
+        name = key
+        for prefix in prefixes:
+            name = name[len(prefix):] if name.startswith(prefix) else name
+        if name not in theirs:
+            unused.append(key)
+            continue
+        if tuple(value.shape) != tuple(theirs[name].shape):
+            raise ConfigError(f"{our_file}: {what} {key} has shape {tuple(value.shape)}, the official network's {name} "
+                              f"{tuple(theirs[name].shape)}: the two networks differ")
+        matched[name] = value.to(theirs[name].dtype)
+    missing = [k for k in theirs if k not in matched and not k.endswith("num_batches_tracked")]
+    return matched, unused, missing
 
 
 def apply_override(ours, assignment, config):
@@ -304,22 +315,12 @@ def map_pretrain(official, our_file, official_net, out_file, crop):
     theirs = build_official(official, official_net, crop).state_dict()
 
     def mapped(state, which):
-        out, unused = {}, []
-        for key, value in state.items():
-            name = key[len("module."):] if key.startswith("module.") else key
-            if name not in theirs:
-                unused.append(key)
-                continue
-            if tuple(value.shape) != tuple(theirs[name].shape):
-                raise ConfigError(f"{our_file}: {which} {key} has shape {tuple(value.shape)}, the official network's "
-                                  f"{name} {tuple(theirs[name].shape)}: the two networks differ")
-            out["module." + name] = value.to(theirs[name].dtype)
-        missing = [k for k in theirs if "module." + k not in out and not k.endswith("num_batches_tracked")]
+        matched, unused, missing = match_state(state, theirs, ("module.",), our_file, which)
         if missing or unused:
             raise ConfigError(f"{our_file}: {which} does not match the official network: "
                               f"{len(missing)} of their tensors without weights ({', '.join(missing[:5])}), "
                               f"{len(unused)} of ours unused ({', '.join(unused[:5])})")
-        return out
+        return {"module." + name: value for name, value in matched.items()}
 
     torch.save({"model_state": mapped(student, "model_state"), "teacher_state": mapped(teacher, "teacher_state")}, out_file)
     return {"file": our_file, "tensors": len(student), "teacher": "teacher_state" if "teacher_state" in checkpoint else "model_state"}
