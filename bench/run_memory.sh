@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Resident memory of a long tiny U2PL run (issue 19): `semiseg train` for STEPS steps (default 10,000) on a
-# 32x32 FashionScenes build (400 training scenes, so that every epoch has its 100 steps) with the memory bank on, its resident set sampled every few seconds from
+# 32x32 FashionScenes build (enough training scenes for every epoch to have its PER_EPOCH steps) with the memory bank on, its resident set sampled every few seconds from
 # /proc. Once the bank's queues are full (they fill in the first few hundred steps) nothing should grow:
 # every step's tensors are disposed, each epoch's checkpoint replaces the last.
 #   bench/run_memory.sh                # prints a Markdown table and a summary line
 #   RECORD=1 bench/run_memory.sh       # also appends them, dated, to bench/RESULTS.md
+#   PER_EPOCH=1000 bench/run_memory.sh # checkpoints every 1,000 steps instead of 100
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 if [[ "${SKIP_SETUP:-0}" != 1 ]]; then source tools/setup.sh; semiseg_setup; fi
 CLI=(dotnet "${SEMISEG_CLI_DLL:-$ROOT/src/SemiSeg.Cli/bin/Release/net10.0/SemiSeg.Cli.dll}")
 STEPS=${STEPS:-10000}
-PER_EPOCH=100
+PER_EPOCH=${PER_EPOCH:-100}   # steps between checkpoints (an epoch)
+SCENES=$(( 2 * PER_EPOCH * 2 + 100 ))   # enough unlabelled scenes for epochs of PER_EPOCH steps at batch 2
 WORK=${WORK:-$(mktemp -d /tmp/semiseg-memory.XXXXXX)}
 mkdir -p "$WORK"
-"${CLI[@]}" data fashion-scenes --out "$WORK/data" --seed 1 --size 32 --train 400 --val 8 --min-scale 0.5 --max-scale 1.0 --if-changed >/dev/null
+"${CLI[@]}" data fashion-scenes --out "$WORK/data" --seed 1 --size 32 --train "$SCENES" --val 8 --min-scale 0.5 --max-scale 1.0 --if-changed >/dev/null
+labelled=$(ls "$WORK/data/splits" | grep -E '^[0-9]+$' | sort -n | head -1)   # the smallest labelled split
 cat > "$WORK/u2pl.yaml" <<EOF
 method: u2pl
 seed: 3
@@ -23,7 +26,7 @@ dataset:
   type: fashion_scenes
   train:
     data_root: $WORK/data
-    data_list: $WORK/data/splits/25/labeled.txt
+    data_list: $WORK/data/splits/$labelled/labeled.txt
     flip: True
     rand_resize: [0.75, 1.5]
     crop: {type: rand, size: [32, 32]}
@@ -75,7 +78,7 @@ stats=$(printf '%s\n' "${samples[@]}" | awk -v total="$STEPS" '
     for (i = 1; i <= NR; i++) { if (step[i] >= total / 10 && !a) a = rss[i]; if (rss[i] > max) max = rss[i] }
     printf "resident %d MiB at step %d (first sample past 10%%), %d MiB at the end (step %d), largest %d MiB", a, total / 10, rss[NR], step[NR], max
   }')
-summary="$STEPS steps of a tiny U2PL run (memory bank queues 2,000 / 4,000, checkpoint every 100 steps): $stats"
+summary="$STEPS steps of a tiny U2PL run (memory bank queues 2,000 / 4,000, checkpoint every $PER_EPOCH steps${MALLOC_MMAP_THRESHOLD_:+, MALLOC_MMAP_THRESHOLD_=$MALLOC_MMAP_THRESHOLD_}): $stats"
 echo "$table"
 echo "$summary"
 if [[ "${RECORD:-0}" == 1 ]]; then
