@@ -15,7 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 if [[ "${SKIP_SETUP:-0}" != 1 ]]; then source tools/setup.sh; semiseg_setup; fi
-CLI=(dotnet "$ROOT/src/SemiSeg.Cli/bin/Release/net10.0/SemiSeg.Cli.dll")
+CLI=(dotnet "${SEMISEG_CLI_DLL:-$ROOT/src/SemiSeg.Cli/bin/Release/net10.0/SemiSeg.Cli.dll}")
 KILLS=${KILLS:-50}
 SIGTERMS=${SIGTERMS:-5}
 FAILS=${FAILS:-1}
