@@ -30,12 +30,14 @@ import re, sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
 nuspec = zipfile.ZipFile(sys.argv[1]).read(next(n for n in names if n.endswith(".nuspec"))).decode()
 print("\n".join(f"  {n}" for n in names))
-for needed in ("lib/net10.0/SemiSeg.Inference.dll", "lib/net10.0/SemiSeg.Inference.xml"):
-    assert needed in names, f"{needed} missing"
+# Built for .NET 8 (LTS) and .NET 10, so teams on either take it as it is.
+for framework in ("net8.0", "net10.0"):
+    for needed in (f"lib/{framework}/SemiSeg.Inference.dll", f"lib/{framework}/SemiSeg.Inference.xml"):
+        assert needed in names, f"{needed} missing"
 assert not [n for n in names if re.search("torch|semiseg_native|opencv", n, re.I)], "libtorch side in the package"
 dependencies = re.findall(r'<dependency id="([^"]+)" version="([^"]+)"', nuspec)
 print(f"  dependencies: {dependencies}")
-assert [d[0] for d in dependencies] == ["Microsoft.ML.OnnxRuntime"], dependencies
+assert {d[0] for d in dependencies} == {"Microsoft.ML.OnnxRuntime"}, dependencies   # one group per framework
 EOF
 
 echo "== 2. a new app that takes the package from a local feed"
