@@ -86,7 +86,6 @@ internal static class CheckpointConfig
     /// the teacher after), so eval reproduces the checkpoint's best_miou; else (an official or older
     /// checkpoint) teacher_state when present, as the official eval.py; else model_state; else a bare state dict.
     /// </summary>
-
     public static CheckpointModel Select(TorchDict checkpoint, string checkpointPath, string which)
     {
         var epoch = checkpoint.ContainsKey("epoch") ? (int?)checkpoint.GetInt("epoch") : null;
