@@ -42,6 +42,9 @@ pack() {
     # finds through DOTNET_ROOT (the run sets it).
     echo "[gpu-check] publishing bench/SemiSeg.GpuCheck with a private copy of this machine's .NET runtime" >&2
     dotnet publish "$project" -c Release --no-self-contained -p:DebugType=none -o "$dir/app" -nologo -v q -clp:ErrorsOnly >&2
+    # Without a runtime identifier the publish carries every platform's native libraries (ONNX Runtime and
+    # SkiaSharp for Windows, macOS, Android, iOS, ...: 220 MiB); the GPU machine is linux-x64.
+    find "$dir/app/runtimes" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} +
     local dotnet_root version
     dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
     version=$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2 } END { print v }')
@@ -55,7 +58,8 @@ pack() {
   rm -f "$dir/app/libsemiseg_native.so"
   # Fixtures of the CPU tests (the CUDA tests need none) and the test SDK's host are left behind.
   rm -rf "$dir/app/Fixtures" "$dir/app/testhost"* "$dir/app/"*.pdb
-  cp -r "$root/native/CMakeLists.txt" "$root/native/include" "$root/native/src" "$dir/native/"
+  # shim/: headers some libtorch builds leave out (Debian's lacks distributed/autograd), used by CMakeLists.txt when missing.
+  cp -r "$root/native/CMakeLists.txt" "$root/native/include" "$root/native/src" "$root/native/shim" "$dir/native/"
   cp "$root/bench/gpu-check.sh" "$root/bench/u2pl-step-gpu.yaml" "$dir/"
   cp "$root/tools/official_u2pl_step.py" "$dir/tools/"
   if [ -n "$official" ]; then
