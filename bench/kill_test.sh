@@ -22,37 +22,8 @@ FAILS=${FAILS:-1}
 WORK=${WORK:-$(mktemp -d /tmp/semiseg-kill.XXXXXX)}
 mkdir -p "$WORK"
 "${CLI[@]}" data fashion-scenes --out "$WORK/data" --seed 1 --size 32 --train 40 --val 8 --min-scale 0.5 --max-scale 1.0 --if-changed >/dev/null
-cat > "$WORK/u2pl.yaml" <<EOF
-method: u2pl
-seed: 3
-threads: 1
-dataset:
-  type: fashion_scenes
-  train:
-    data_root: $WORK/data
-    data_list: $WORK/data/splits/5/labeled.txt
-    flip: True
-    rand_resize: [0.75, 1.5]
-    crop: {type: rand, size: [32, 32]}
-  val:
-    data_root: $WORK/data
-    data_list: $WORK/data/splits/val.txt
-    mode: full
-    batch_size: 4
-  batch_size: 2
-  workers: 1
-trainer:
-  epochs: 3
-  sup_only_epoch: 1
-  max_steps_per_epoch: 2
-  optimizer: {kwargs: {lr: 0.01}}
-  unsupervised: {drop_percent: 80, apply_aug: cutmix}
-  contrastive: {num_queries: 8, num_negatives: 4, queue_size: 64, background_queue_size: 128}
-net:
-  num_classes: 11
-  encoder: {type: resnet18, kwargs: {width: 8}}
-  decoder: {type: dec_deeplabv3_plus, kwargs: {inner_planes: 16, head_planes: 16, rep_planes: 16, dilations: [1, 2, 3]}}
-EOF
+source "$ROOT/bench/tiny_u2pl.sh"
+tiny_u2pl_config "$WORK/u2pl.yaml" "$WORK/data" "$WORK/data/splits/5/labeled.txt" 3 2 64 128
 train() { "${CLI[@]}" train --config "$WORK/u2pl.yaml" --out "$@" </dev/null >>"$WORK/log.txt" 2>&1; }
 mious() { grep -o '"miou":[^,]*' "$1/metrics.jsonl" | cut -d: -f2 | while read -r v; do printf '%.6f ' "$v"; done; }
 

@@ -18,39 +18,11 @@ WORK=${WORK:-$(mktemp -d /tmp/semiseg-memory.XXXXXX)}
 mkdir -p "$WORK"
 "${CLI[@]}" data fashion-scenes --out "$WORK/data" --seed 1 --size 32 --train "$SCENES" --val 8 --min-scale 0.5 --max-scale 1.0 --if-changed >/dev/null
 labelled=$(ls "$WORK/data/splits" | grep -E '^[0-9]+$' | sort -n | head -1)   # the smallest labelled split
-cat > "$WORK/u2pl.yaml" <<EOF
-method: u2pl
-seed: 3
-threads: 1
-dataset:
-  type: fashion_scenes
-  train:
-    data_root: $WORK/data
-    data_list: $WORK/data/splits/$labelled/labeled.txt
-    flip: True
-    rand_resize: [0.75, 1.5]
-    crop: {type: rand, size: [32, 32]}
-  val:
-    data_root: $WORK/data
-    data_list: $WORK/data/splits/val.txt
-    mode: full
-    batch_size: 4
-  batch_size: 2
-  workers: 1
-trainer:
-  epochs: $(( STEPS / PER_EPOCH ))
-  sup_only_epoch: 1
-  max_steps_per_epoch: $PER_EPOCH
-  eval_every: 10
+source "$ROOT/bench/tiny_u2pl.sh"
+tiny_u2pl_config "$WORK/u2pl.yaml" "$WORK/data" "$WORK/data/splits/$labelled/labeled.txt" $(( STEPS / PER_EPOCH )) "$PER_EPOCH" 2000 4000 \
+  "  eval_every: 10
   log_every: 100
-  optimizer: {kwargs: {lr: 0.01}}
-  unsupervised: {drop_percent: 80, apply_aug: cutmix}
-  contrastive: {num_queries: 8, num_negatives: 4, queue_size: 2000, background_queue_size: 4000}
-net:
-  num_classes: 11
-  encoder: {type: resnet18, kwargs: {width: 8}}
-  decoder: {type: dec_deeplabv3_plus, kwargs: {inner_planes: 16, head_planes: 16, rep_planes: 16, dilations: [1, 2, 3]}}
-EOF
+"
 run="$WORK/run"
 rm -rf "$run"
 "${CLI[@]}" train --config "$WORK/u2pl.yaml" --out "$run" </dev/null >"$WORK/train.log" 2>&1 &
