@@ -25,6 +25,17 @@ def read_run(folder):
     return summary, metrics
 
 
+def agreement(values):
+    """The issue's rule on per-seed values of both sides: means, sample deviations, the difference of the
+    means (ours - official), its standard error (Welch's form) and whether it is within two of them."""
+    mean = {side: statistics.fmean(v) for side, v in values.items()}
+    sd = {side: statistics.stdev(v) for side, v in values.items()}
+    difference = mean["ours"] - mean["official"]
+    error = math.sqrt(sum(sd[s] ** 2 / len(values[s]) for s in values))
+    return {"mean": {s: round(m, 2) for s, m in mean.items()}, "std": {s: round(v, 2) for s, v in sd.items()},
+            "difference": round(difference, 2), "error": round(error, 2), "agree": abs(difference) <= 2 * error}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--runs", required=True)
@@ -52,12 +63,7 @@ def main():
         sys.exit(f"profiles {sorted(map(str, profiles))}: every run must be profile official")
     if len(args.seeds) < 2:
         sys.exit("the agreement rule needs a spread: give at least two seeds per implementation (the issue asks three)")
-    mean = {side: statistics.fmean(v) for side, v in best.items()}
-    sd = {side: statistics.stdev(v) for side, v in best.items()}
-    difference = mean["ours"] - mean["official"]
-    standard_error = math.sqrt(sum(sd[s] ** 2 / len(best[s]) for s in sides))
-    final_difference = statistics.fmean(final["ours"]) - statistics.fmean(final["official"])
-    final_error = math.sqrt(sum(statistics.stdev(final[s]) ** 2 / len(final[s]) for s in sides))
+    on_best, on_final = agreement(best), agreement(final)
     verdict = {
         "split": args.split.replace("of", "/"),
         "official": best["official"],
@@ -65,19 +71,19 @@ def main():
         "steps": steps.pop(),
         "start": args.start,
         "profile": "official",
-        "mean": {s: round(m, 2) for s, m in mean.items()},
-        "std": {s: round(v, 2) for s, v in sd.items()},
-        "difference_of_means": round(difference, 2),
-        "standard_error_of_difference": round(standard_error, 2),
-        "agree": abs(difference) <= 2 * standard_error,
+        "mean": on_best["mean"],
+        "std": on_best["std"],
+        "difference_of_means": on_best["difference"],
+        "standard_error_of_difference": on_best["error"],
+        "agree": on_best["agree"],
         # The same rule on the last epoch's teacher: "best" may be the warm start's student, which U2PL's
         # semi-supervised part has not touched yet.
         "final": final,
-        "final_mean": {s: round(statistics.fmean(v), 2) for s, v in final.items()},
-        "final_std": {s: round(statistics.stdev(v), 2) for s, v in final.items()},
-        "final_difference_of_means": round(final_difference, 2),
-        "final_standard_error_of_difference": round(final_error, 2),
-        "final_agree": abs(final_difference) <= 2 * final_error,
+        "final_mean": on_final["mean"],
+        "final_std": on_final["std"],
+        "final_difference_of_means": on_final["difference"],
+        "final_standard_error_of_difference": on_final["error"],
+        "final_agree": on_final["agree"],
         "rule": "agree when |mean(ours) - mean(official)| <= 2 * sqrt(sd_official^2/n + sd_ours^2/n)",
         "runs": runs,
     }
