@@ -13,7 +13,7 @@ public static class Validation
     public sealed record Result(double MeanIoU, double[] IoU, double PixelAccuracy, long[,] Confusion);
 
     /// <param name="loader">the validation images, or in a data-parallel run this rank's share of them
-    /// (<see cref="DataSources.ValidationLoader"/>; null for a rank with none): the counts are summed over the ranks</param>
+    /// (<see cref="DataSources.ValidationShard"/>; null for a rank with none): the counts are summed over the ranks</param>
     public static Result Run(SegmentationModel model, PrefetchLoader? loader, DataConfig data, int numClasses, Device device,
                              bool flip = false, double[]? scales = null, DistributedTraining? distributed = null)
     {
