@@ -83,13 +83,7 @@ public sealed class DistributedTraining : IDisposable
     public void GatherMethodState(ISegmentationMethod method) => (method as IDataParallelMethod)?.GatherRankState();
 
     /// <summary>True on every rank when it is true on any (a stop request seen by one worker stops all after the same step).</summary>
-    public bool AnyRank(bool value)
-    {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var flag = Tensor.From(new[] { value ? 1.0 : 0.0 }, 1).To(device);
-        Group.AllReduce(flag, ReduceOp.Max);
-        return flag.ToArray<double>()[0] > 0;
-    }
+    public bool AnyRank(bool value) => FirstRankWith(value) is not null;
 
     /// <summary>The lowest rank for which <paramref name="value"/> is true, on every rank; null when it is true on none.</summary>
     public int? FirstRankWith(bool value) => Group.FirstRankWith(value, device);
