@@ -36,6 +36,12 @@ expected=$(mious "$WORK/reference")
 training=$(grep -o '"train_seconds": *[0-9.]*' "$WORK/reference/summary.json" | grep -o '[0-9.]*$')
 echo "reference run: ${seconds}s (training ${training}s), mIoU per epoch: $expected"
 
+# Returns once the trainer has written config.yaml (the run folder's first file after its checks: the clock of
+# the kill times starts there), the process has ended, or 60 s have passed.
+training_started() {  # run-folder pid
+  for _ in $(seq 1 1200); do { [[ -f "$1/config.yaml" ]] || ! kill -0 "$2" 2>/dev/null; } && break; sleep 0.05; done
+}
+
 failures=0; pending=0; before_commit=0
 check_and_resume() {   # $1 run folder, $2 label
   local run=$1 label=$2 state
@@ -61,8 +67,7 @@ for i in $(seq 1 "$KILLS"); do
   delay=$(echo "scale=2; $RANDOM * ($training + 13 * $pause / 1000) / 32767" | bc)
   SEMISEG_TEST_WRITE_PAUSE_MS=$pause "${CLI[@]}" train --config "$WORK/u2pl.yaml" --out "$run" </dev/null >>"$WORK/log.txt" 2>&1 &
   pid=$!
-  # The clock starts when the trainer writes config.yaml (the run folder's first file after its checks).
-  for _ in $(seq 1 1200); do { [[ -f "$run/config.yaml" ]] || ! kill -0 "$pid" 2>/dev/null; } && break; sleep 0.05; done
+  training_started "$run" "$pid"
   sleep "$delay"
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
@@ -74,7 +79,7 @@ for i in $(seq 1 "$SIGTERMS"); do
   delay=$(echo "scale=2; $training * $i / ($SIGTERMS + 1)" | bc)
   "${CLI[@]}" train --config "$WORK/u2pl.yaml" --out "$run" </dev/null >>"$WORK/log.txt" 2>&1 &
   pid=$!
-  for _ in $(seq 1 1200); do { [[ -f "$run/config.yaml" ]] || ! kill -0 "$pid" 2>/dev/null; } && break; sleep 0.05; done
+  training_started "$run" "$pid"
   sleep "$delay"; kill -TERM "$pid" 2>/dev/null || true
   code=0; wait "$pid" || code=$?
   if [[ $code != 3 && $code != 0 ]]; then echo "sigterm $i at ${delay}s: exit code $code, not 3"; failures=$((failures + 1)); continue; fi
